@@ -1,0 +1,81 @@
+/**
+ * @module
+ * The contact in the Wix Contacts v4 JSON shape, as the admin API returns it.
+ */
+import { z } from 'zod'
+
+const isoDate = z.iso.datetime()
+
+export const contactEmailSchema = z.object({
+  id: z.string(),
+  tag: z.enum(['UNTAGGED', 'MAIN', 'HOME', 'WORK']),
+  email: z.string().max(320),
+  primary: z.boolean(),
+})
+
+export const contactPhoneSchema = z.object({
+  id: z.string(),
+  tag: z.enum(['UNTAGGED', 'MAIN', 'HOME', 'MOBILE', 'WORK', 'FAX']),
+  countryCode: z.string().length(2).optional(),
+  phone: z.string().max(50),
+  e164Phone: z.string().optional(),
+  primary: z.boolean(),
+})
+
+export const contactAddressSchema = z.object({
+  id: z.string(),
+  tag: z.enum(['UNTAGGED', 'HOME', 'WORK', 'BILLING', 'SHIPPING']),
+  address: z.object({
+    country: z.string().optional(),
+    subdivision: z.string().max(100).optional(),
+    city: z.string().max(1000).optional(),
+    postalCode: z.string().max(100).optional(),
+    addressLine: z.string().max(1000).optional(),
+    addressLine2: z.string().max(1000).optional(),
+  }),
+})
+
+export const extendedValueSchema = z.union([z.string(), z.number()])
+
+export const contactInfoSchema = z.object({
+  name: z.object({ first: z.string().max(1000).optional(), last: z.string().max(1000).optional() }).optional(),
+  emails: z.object({ items: z.array(contactEmailSchema).max(50) }).optional(),
+  phones: z.object({ items: z.array(contactPhoneSchema).max(50) }).optional(),
+  addresses: z.object({ items: z.array(contactAddressSchema).max(50) }).optional(),
+  company: z.string().max(1000).optional(),
+  jobTitle: z.string().max(1000).optional(),
+  birthdate: z.iso.date().optional(),
+  locale: z.string().optional(),
+  labelKeys: z.object({ items: z.array(z.string()).max(2000) }).optional(),
+  extendedFields: z.object({ items: z.record(z.string(), extendedValueSchema) }).optional(),
+})
+
+export const ACTIVITY_TYPES = ['CONTACT_CREATED', 'FORM_SUBMITTED', 'GENERAL', 'CONTACT_MERGED'] as const
+
+export const contactSchema = z.object({
+  id: z.string(),
+  revision: z.number().int().positive(),
+  source: z.object({ sourceType: z.string(), appId: z.string().optional() }),
+  createdDate: isoDate,
+  updatedDate: isoDate,
+  lastActivity: z.object({ activityDate: isoDate, activityType: z.string() }),
+  primaryInfo: z.object({ email: z.string().optional(), phone: z.string().optional() }),
+  primaryEmail: z
+    .object({ email: z.string(), subscriptionStatus: z.string(), deliverabilityStatus: z.string() })
+    .optional(),
+  primaryPhone: contactPhoneSchema.omit({ id: true, tag: true, primary: true }).optional(),
+  info: contactInfoSchema,
+})
+
+export type Contact = z.infer<typeof contactSchema>
+export type ContactInfo = z.infer<typeof contactInfoSchema>
+export type ContactEmail = z.infer<typeof contactEmailSchema>
+export type ContactPhone = z.infer<typeof contactPhoneSchema>
+
+/** `pagingMetadata` of list and query answers (offset paging). */
+export interface PagingMetadata {
+  count: number
+  offset: number
+  total: number
+  tooManyToCount: boolean
+}

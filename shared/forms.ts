@@ -1,0 +1,231 @@
+/**
+ * @module
+ * The site owner's form configuration (`forms.config.ts`): its schema and `defineForms`.
+ */
+import { z } from 'zod'
+import type { CountryCode } from 'libphonenumber-js'
+import { getCountries } from 'libphonenumber-js/min'
+
+export const EXTENDED_FIELD_DATA_TYPES = ['TEXT', 'NUMBER', 'DATE', 'URL'] as const
+export type ExtendedFieldDataType = (typeof EXTENDED_FIELD_DATA_TYPES)[number]
+
+/** Contact properties a form field can fill, as paths into the Wix contact's `info`. */
+export const CONTACT_TARGETS = [
+  'email',
+  'phone',
+  'name.first',
+  'name.last',
+  'company',
+  'jobTitle',
+] as const
+export type ContactTarget = (typeof CONTACT_TARGETS)[number]
+
+export const FIELD_TYPES = ['email', 'tel', 'text', 'textarea', 'select', 'consent'] as const
+export type FieldType = (typeof FIELD_TYPES)[number]
+
+const displayName = z.string().trim().min(1).max(150)
+
+const extendedFieldTarget = z.strictObject({
+  extendedField: displayName,
+  dataType: z.enum(EXTENDED_FIELD_DATA_TYPES).default('TEXT'),
+})
+
+const option = z.union([
+  z.string().min(1).max(200),
+  z.strictObject({ value: z.string().min(1).max(200), label: z.string().min(1).max(200) }),
+])
+
+const fieldSchema = z.strictObject({
+  name: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, 'must start with a letter and use only letters, digits and _'),
+  type: z.enum(FIELD_TYPES),
+  label: z.string().trim().min(1).max(1000),
+  required: z.boolean().default(false),
+  maxLength: z.number().int().positive().max(10_000).optional(),
+  placeholder: z.string().max(200).optional(),
+  autocomplete: z.string().max(100).optional(),
+  options: z.array(option).min(1).max(200).optional(),
+  maps: z.union([z.enum(CONTACT_TARGETS), extendedFieldTarget]).optional(),
+  /** For a consent field: the version of the text the visitor agrees to. */
+  version: z.string().min(1).max(100).optional(),
+})
+
+const constantExtendedField = z.strictObject({
+  displayName,
+  dataType: z.enum(EXTENDED_FIELD_DATA_TYPES).default('TEXT'),
+  value: z.union([z.string().max(1000), z.number()]),
+})
+
+const origin = z.string().refine(isOrigin, 'must be an origin such as https://example.com')
+
+const countries = new Set<string>(getCountries())
+
+const formSchema = z
+  .strictObject({
+    title: z.string().trim().min(1).max(200),
+    description: z.string().max(1000).optional(),
+    allowedOrigins: z.array(origin).default([]),
+    fields: z.array(fieldSchema).min(1).max(50),
+    labels: z.array(z.string().trim().min(1).max(180)).max(20).default([]),
+    extendedFields: z.array(constantExtendedField).max(20).default([]),
+    onDuplicate: z.enum(['append', 'overwrite']).default('append'),
+    submitLabel: z.string().trim().min(1).max(100).default('Send'),
+    successMessage: z.string().trim().min(1).max(1000).default('Thank you. We will be in touch.'),
+    redirectUrl: z.url({ protocol: /^https?$/ }).optional(),
+    /** How phone numbers typed without a country code are read (ISO 3166 alpha-2). */
+    defaultCountry: z
+      .string()
+      .refine((c) => countries.has(c), 'must be an ISO 3166 alpha-2 country code such as US')
+      .optional(),
+  })
+  .superRefine((form, ctx) => {
+    const seen = new Set<string>()
+    const mapped = new Set<string>()
+    form.fields.forEach((field, i) => {
+      const at = (key: string) => ['fields', i, key]
+      if (seen.has(field.name)) ctx.addIssue({ code: 'custom', path: at('name'), message: 'is used twice' })
+      seen.add(field.name)
+      if (field.type === 'select' && !field.options) {
+        ctx.addIssue({ code: 'custom', path: at('options'), message: 'a select field needs options' })
+      }
+      if (field.type !== 'select' && field.options) {
+        ctx.addIssue({ code: 'custom', path: at('options'), message: 'only a select field has options' })
+      }
+      if (field.type === 'consent') {
+        if (!field.version) {
+          ctx.addIssue({ code: 'custom', path: at('version'), message: 'a consent field needs the version of its text' })
+        }
+        if (field.maps) ctx.addIssue({ code: 'custom', path: at('maps'), message: 'a consent field maps to nothing' })
+      }
+      const expected = EXPECTED_TYPE[typeof field.maps === 'string' ? field.maps : '']
+      if (expected && field.type !== expected) {
+        ctx.addIssue({ code: 'custom', path: at('maps'), message: `maps to ${field.maps}, so its type must be "${expected}"` })
+      }
+      const target = typeof field.maps === 'string' ? field.maps : field.maps?.extendedField
+      if (target) {
+        if (mapped.has(target)) ctx.addIssue({ code: 'custom', path: at('maps'), message: `"${target}" is filled by another field too` })
+        mapped.add(target)
+      }
+    })
+    if (!form.fields.some((f) => f.maps === 'email' || f.maps === 'phone')) {
+      ctx.addIssue({ code: 'custom', path: ['fields'], message: 'a form needs a field that maps to email or phone, to find the contact' })
+    }
+    form.extendedFields.forEach((constant, i) => {
+      if (mapped.has(constant.displayName)) {
+        ctx.addIssue({ code: 'custom', path: ['extendedFields', i, 'displayName'], message: 'is also filled by a field' })
+      }
+      const problem = checkExtendedValue(constant.dataType, constant.value)
+      if (problem) ctx.addIssue({ code: 'custom', path: ['extendedFields', i, 'value'], message: problem })
+    })
+  })
+
+const EXPECTED_TYPE: Record<string, FieldType> = { email: 'email', phone: 'tel' }
+
+const formsSchema = z.record(
+  z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'form ids use lower-case letters, digits and -'),
+  formSchema
+)
+
+export type FormsConfigInput = z.input<typeof formsSchema>
+export type FormConfig = z.output<typeof formSchema>
+export type FormsConfig = z.output<typeof formsSchema>
+export type FieldConfig = FormConfig['fields'][number]
+export type ExtendedFieldTarget = z.output<typeof extendedFieldTarget>
+
+/** Raised for a forms.config.ts that does not fit the schema; the message names form and field. */
+export class FormsConfigError extends Error {
+  override name = 'FormsConfigError'
+}
+
+/**
+ * Declares the forms of a site and checks them at once, so a mistake stops `npm start`,
+ * `npm test` and `wrangler deploy` with a message that names the form and the field.
+ *
+ * @example
+ * export default defineForms({
+ *   newsletter: {
+ *     title: 'Newsletter',
+ *     allowedOrigins: ['https://example.com'],
+ *     fields: [{ name: 'email', type: 'email', label: 'Email', required: true, maps: 'email' }],
+ *     labels: ['Newsletter'],
+ *   },
+ * })
+ */
+export function defineForms(input: FormsConfigInput): FormsConfig {
+  const result = formsSchema.safeParse(input)
+  if (result.success) return result.data
+  const lines = result.error.issues.map((issue) => `  - ${describePath(input, issue.path)}: ${issue.message}`)
+  throw new FormsConfigError(`forms.config.ts is invalid:\n${lines.join('\n')}`)
+}
+
+function describePath(input: unknown, path: PropertyKey[]): string {
+  const [formId, section, index, ...rest] = path.map(String)
+  if (formId === undefined) return 'the config'
+  let where = `form "${formId}"`
+  if (section === 'fields' && index !== undefined) {
+    const fields = (input as Record<string, { fields?: { name?: unknown }[] }>)[formId]?.fields
+    const name = fields?.[Number(index)]?.name
+    where += `, field ${typeof name === 'string' ? `"${name}"` : `#${Number(index) + 1}`}`
+  } else if (section === 'extendedFields' && index !== undefined) {
+    where += `, extendedFields[${index}]`
+  } else if (section !== undefined) {
+    where += `, ${[section, index].filter((p) => p !== undefined).join('.')}`
+  }
+  return rest.length ? `${where} (${rest.join('.')})` : where
+}
+
+/**
+ * Checks a value against an extended field's data type; returns a problem, or undefined.
+ * DATE is `YYYY-MM-DD` and a real day; URL may omit its scheme, as Wix prepends `https://`.
+ */
+export function checkExtendedValue(dataType: ExtendedFieldDataType, value: unknown): string | undefined {
+  switch (dataType) {
+    case 'TEXT':
+      return typeof value === 'string' ? undefined : 'must be text'
+    case 'NUMBER':
+      return typeof value === 'number' && Number.isFinite(value) ? undefined : 'must be a number'
+    case 'DATE':
+      return typeof value === 'string' && isIsoDate(value) ? undefined : 'must be a date as YYYY-MM-DD'
+    case 'URL':
+      return typeof value === 'string' && toUrl(value) ? undefined : 'must be a web address'
+  }
+}
+
+/** Converts a typed value into the form an extended field stores, or undefined when it does not fit. */
+export function coerceExtendedValue(dataType: ExtendedFieldDataType, raw: string | number): string | number | undefined {
+  if (dataType === 'NUMBER') {
+    const n = typeof raw === 'number' ? raw : raw.trim() === '' ? NaN : Number(raw)
+    return Number.isFinite(n) ? n : undefined
+  }
+  const text = String(raw).trim()
+  if (dataType === 'URL') return toUrl(text)
+  if (dataType === 'DATE') return isIsoDate(text) ? text : undefined
+  return text
+}
+
+function isIsoDate(s: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false
+  const d = new Date(`${s}T00:00:00Z`)
+  return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s)
+}
+
+function toUrl(s: string): string | undefined {
+  const withScheme = /^[a-z][a-z0-9+.-]*:/i.test(s) ? s : `https://${s}`
+  try {
+    const url = new URL(withScheme)
+    return url.protocol === 'https:' || url.protocol === 'http:' ? url.href : undefined
+  } catch {
+    return undefined
+  }
+}
+
+function isOrigin(s: string): boolean {
+  try {
+    return new URL(s).origin === s
+  } catch {
+    return false
+  }
+}
+
+export type { CountryCode }

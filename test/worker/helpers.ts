@@ -1,0 +1,54 @@
+/** Small builders shared by the worker tests. */
+import { exports } from 'cloudflare:workers'
+import type { Contact } from '../../shared/contact.ts'
+
+export const ADMIN_KEY = 'test-admin-key'
+export const DEMO_ORIGIN = 'http://localhost:8787'
+
+/** An address no other test uses, so tests never depend on each other's data. */
+export function uniqueEmail(prefix = 'visitor'): string {
+  return `${prefix}-${crypto.randomUUID().slice(0, 8)}@example.com`
+}
+
+export function call(path: string, init: RequestInit = {}): Promise<Response> {
+  return exports.default.fetch(new Request(`http://localhost${path}`, init))
+}
+
+export interface SubmitOptions {
+  origin?: string | null
+  idempotencyKey?: string
+  body?: string
+  context?: Record<string, unknown>
+}
+
+/** Posts to the demo form's submission endpoint the way the widget does. */
+export function submit(values: Record<string, unknown>, opts: SubmitOptions = {}, formId = 'demo'): Promise<Response> {
+  const headers: Record<string, string> = { 'Content-Type': 'application/json' }
+  if (opts.origin !== null) headers.Origin = opts.origin ?? DEMO_ORIGIN
+  if (opts.idempotencyKey) headers['Idempotency-Key'] = opts.idempotencyKey
+  return call(`/v1/forms/${formId}/submissions`, {
+    method: 'POST',
+    headers,
+    body: opts.body ?? JSON.stringify({ values, ...(opts.context ? { context: opts.context } : {}) }),
+  })
+}
+
+export function admin(path: string, init: RequestInit = {}): Promise<Response> {
+  return call(path, { ...init, headers: { Authorization: ADMIN_KEY, 'Content-Type': 'application/json', ...init.headers } })
+}
+
+export async function queryContacts(query: Record<string, unknown>): Promise<{
+  contacts: Contact[]
+  pagingMetadata: { count: number; offset: number; total: number; tooManyToCount: boolean }
+}> {
+  const res = await admin('/contacts/v4/contacts/query', { method: 'POST', body: JSON.stringify({ query }) })
+  if (res.status !== 200) throw new Error(`query failed: ${res.status} ${await res.text()}`)
+  return res.json()
+}
+
+/** The contacts that have this address among their emails. */
+export async function contactsWithEmail(email: string): Promise<Contact[]> {
+  return (await queryContacts({ filter: { 'info.emails.email': { $eq: email } } })).contacts
+}
+
+export const VALID = { consent: true } as const

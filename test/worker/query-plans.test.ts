@@ -1,0 +1,40 @@
+import { env } from 'cloudflare:workers'
+import { describe, expect, it } from 'vitest'
+import { compileContactFilter } from '../../worker/db/contact-filter.ts'
+
+/** SQLite's plan for a statement, one line per step. */
+async function plan(sql: string, params: unknown[]): Promise<string> {
+  const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`).bind(...params).all<{ detail: string }>()
+  return results.map((r) => r.detail).join('\n')
+}
+
+async function planForFilter(filter: unknown): Promise<string> {
+  const where = compileContactFilter(filter)
+  return plan(`SELECT c.id FROM contacts c WHERE ${where.sql} ORDER BY c.created_date, c.id LIMIT 50`, where.params)
+}
+
+describe('indexes', () => {
+  it('finds a duplicate by email through the email_norm index', async () => {
+    const p = await plan(
+      `SELECT e.contact_id FROM contact_emails e JOIN contacts c ON c.id = e.contact_id
+       WHERE e.email_norm = ? ORDER BY c.created_date, c.id LIMIT 1`,
+      ['a@example.com']
+    )
+    expect(p).toContain('contact_emails_by_norm')
+    expect(p).not.toMatch(/SCAN (e|contact_emails)\b/)
+  })
+
+  it('finds a duplicate by phone through the e164 index', async () => {
+    const p = await plan(`SELECT contact_id FROM contact_phones WHERE e164_phone = ?`, ['+12125550134'])
+    expect(p).toContain('contact_phones_by_e164')
+  })
+
+  it('answers an email filter, a label filter and a createdDate range from indexes', async () => {
+    expect(await planForFilter({ 'info.emails.email': 'a@example.com' })).toContain('contact_emails_by_norm')
+    const labels = await planForFilter({ 'info.labelKeys': { $hasSome: ['custom.a'] } })
+    expect(labels).toContain('contact_labels_by_label')
+    const range = await planForFilter({ createdDate: { $gt: '2026-01-01T00:00:00.000Z' } })
+    expect(range).toContain('contacts_by_created')
+    expect(range).not.toMatch(/SCAN c\b(?! USING)/)
+  })
+})

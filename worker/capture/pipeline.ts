@@ -1,0 +1,170 @@
+/**
+ * @module
+ * The capture pipeline for one submission: validate, record, then update or create the contact.
+ * The visitor's answer is fixed when the submission is recorded, so a replay returns it byte for
+ * byte, and a failed contact write never loses what was accepted.
+ */
+import { submissionSchema, toFieldViolations } from '../../shared/submission.ts'
+import type { FormConfig } from '../../shared/forms.ts'
+import { coerceExtendedValue } from '../../shared/forms.ts'
+import { applicationError, validationError } from '../errors.ts'
+import { resolveCatalog, selectCatalog } from '../db/catalog.ts'
+import type { CatalogRow } from '../db/catalog.ts'
+import { captureStatements } from '../db/capture.ts'
+import { insertSubmission, markAttemptFailed, selectAnswerByKey } from '../db/submissions.ts'
+import type { StoredAnswer } from '../db/submissions.ts'
+import { planCapture } from './plan.ts'
+import type { CapturePlan } from './plan.ts'
+
+export interface SubmissionRequest {
+  formId: string
+  form: FormConfig
+  /** The body as sent: hashed for Idempotency-Key replays, then parsed. */
+  rawBody: string
+  /** Already parsed, for bodies that are not JSON (the no-JavaScript fallback form). */
+  parsedBody?: unknown
+  idempotencyKey?: string
+  origin?: string
+}
+
+export interface SubmissionAnswer {
+  status: number
+  /** JSON text, exactly as stored for replays. */
+  body: string
+  submissionId: string
+}
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/
+
+/** Runs steps 3–8 and 10 of the pipeline; throws ApiError for anything the visitor must fix. */
+export async function acceptSubmission(db: D1Database, req: SubmissionRequest): Promise<SubmissionAnswer> {
+  if (req.idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(req.idempotencyKey)) {
+    throw validationError([
+      { field: 'Idempotency-Key', description: 'Use 1 to 255 visible ASCII characters, such as a UUID', violatedRule: 'FORMAT' },
+    ])
+  }
+  const payload = req.parsedBody !== undefined ? req.parsedBody : parseJson(req.rawBody)
+  const parsed = submissionSchema(req.form).safeParse(payload)
+  if (!parsed.success) throw validationError(toFieldViolations(parsed.error.issues))
+  const { values, context } = parsed.data
+  const plan = planCapture(req.form, values)
+  requireContactKey(req.form, plan)
+
+  const now = new Date().toISOString()
+  const submissionId = crypto.randomUUID()
+  const answer = JSON.stringify({ submissionId, status: 'accepted' })
+  const consentField = req.form.fields.find((f) => f.type === 'consent')
+  const consent =
+    consentField && values[consentField.name] === true
+      ? {
+          field: consentField.name,
+          text: consentField.label,
+          version: consentField.version,
+          givenAt: now,
+          formId: req.formId,
+          pageOrigin: req.origin ?? originOf(context.pageUrl) ?? null,
+        }
+      : undefined
+
+  // Round trip 1: record the submission, and look up the labels and fields it will need.
+  const labelNames = plan.labels
+  const fieldNames = plan.extendedValues.map((v) => v.displayName)
+  const results = await db.batch<Record<string, unknown>>([
+    insertSubmission(db, {
+      id: submissionId,
+      formId: req.formId,
+      idempotencyKey: req.idempotencyKey ?? null,
+      bodyHash: await sha256(req.rawBody),
+      values,
+      context,
+      consent,
+      responseStatus: 202,
+      responseBody: answer,
+      createdDate: now,
+    }),
+    selectCatalog(db, 'labels', labelNames),
+    selectCatalog(db, 'extended_fields', fieldNames),
+    ...(req.idempotencyKey ? [selectAnswerByKey(db, req.formId, req.idempotencyKey)] : []),
+  ])
+  const [, labelRows, fieldRows, keyRows] = results
+  const stored = keyRows?.results[0] as StoredAnswer | undefined
+  if (stored && stored.id !== submissionId) return replay(stored, await sha256(req.rawBody))
+
+  // Round trip 2: the contact change, atomically.
+  const labels = resolveCatalog(labelNames, labelRows!.results as unknown as CatalogRow[])
+  const fields = resolveCatalog(fieldNames, fieldRows!.results as unknown as CatalogRow[])
+  try {
+    await db.batch(
+      captureStatements(db, {
+        submissionId,
+        attemptId: crypto.randomUUID(),
+        now,
+        plan,
+        labels: [...labels.values()],
+        extendedFields: extendedValues(plan, fields),
+      })
+    )
+  } catch (err) {
+    // The submission is recorded and stays pending; the visitor's answer does not change.
+    console.error('capture failed; submission kept pending', submissionId, err)
+    await markAttemptFailed(db, submissionId, String(err)).run().catch(() => {})
+  }
+  return { status: 202, body: answer, submissionId }
+}
+
+function replay(stored: StoredAnswer, bodyHash: string): SubmissionAnswer {
+  if (stored.body_hash !== bodyHash) {
+    throw applicationError(
+      422,
+      'IDEMPOTENCY_KEY_REUSED',
+      'This Idempotency-Key was already used for a different submission.'
+    )
+  }
+  return { status: stored.response_status, body: stored.response_body, submissionId: stored.id }
+}
+
+/** Values typed for the field as it exists: an existing field keeps its own data type. */
+function extendedValues(plan: CapturePlan, fields: Map<string, { key: string; displayName: string; dataType?: string }>) {
+  const out = []
+  for (const planned of plan.extendedValues) {
+    const entry = fields.get(planned.displayName)!
+    const dataType = (entry.dataType ?? planned.dataType) as typeof planned.dataType
+    const value = dataType === planned.dataType ? planned.value : coerceExtendedValue(dataType, planned.value)
+    if (value === undefined) {
+      console.warn(`extended field "${planned.displayName}" is ${dataType}; value skipped`)
+      continue
+    }
+    out.push({ key: entry.key, displayName: planned.displayName, dataType, value })
+  }
+  return out
+}
+
+function requireContactKey(form: FormConfig, plan: CapturePlan): void {
+  if (plan.email || plan.phone) return
+  const keyField = form.fields.find((f) => f.maps === 'email') ?? form.fields.find((f) => f.maps === 'phone')!
+  throw validationError([
+    { field: keyField.name, description: 'Enter an email address or a phone number', violatedRule: 'REQUIRED_FIELD' },
+  ])
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    throw applicationError(400, 'MALFORMED_BODY', 'The request body is not valid JSON.')
+  }
+}
+
+function originOf(url: string | undefined): string | undefined {
+  if (!url) return undefined
+  try {
+    return new URL(url).origin
+  } catch {
+    return undefined
+  }
+}
+
+async function sha256(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text))
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('')
+}

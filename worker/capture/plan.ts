@@ -1,0 +1,76 @@
+/**
+ * @module
+ * What a valid submission asks of the contact list: the duplicate keys, the contact fields it
+ * fills, and the labels and extended-field values the form's config adds. Pure: no I/O.
+ */
+import { normalizeEmail } from '../../shared/email.ts'
+import { coerceExtendedValue } from '../../shared/forms.ts'
+import type { ExtendedFieldDataType, FormConfig } from '../../shared/forms.ts'
+import type { CleanValue } from '../../shared/submission.ts'
+
+export interface PlannedPhone {
+  phone: string
+  e164Phone: string
+  countryCode?: string
+}
+
+export interface PlannedExtendedValue {
+  displayName: string
+  dataType: ExtendedFieldDataType
+  value: string | number
+}
+
+export interface CapturePlan {
+  /** The email as typed (trimmed, NFC) and its duplicate key. */
+  email?: { email: string; norm: string }
+  phone?: PlannedPhone
+  firstName?: string
+  lastName?: string
+  company?: string
+  jobTitle?: string
+  /** Label display names, from the form's config only. */
+  labels: string[]
+  extendedValues: PlannedExtendedValue[]
+  onDuplicate: FormConfig['onDuplicate']
+}
+
+export function planCapture(form: FormConfig, values: Record<string, CleanValue | undefined>): CapturePlan {
+  const plan: CapturePlan = { labels: [...form.labels], extendedValues: [], onDuplicate: form.onDuplicate }
+  for (const field of form.fields) {
+    const value = values[field.name]
+    if (value === undefined || field.maps === undefined) continue
+    if (typeof field.maps === 'object') {
+      if (typeof value !== 'string') continue
+      const coerced = coerceExtendedValue(field.maps.dataType, value)
+      if (coerced === undefined) continue
+      plan.extendedValues.push({ displayName: field.maps.extendedField, dataType: field.maps.dataType, value: coerced })
+      continue
+    }
+    if (field.maps === 'phone') {
+      if (typeof value === 'object') plan.phone = value
+      continue
+    }
+    if (typeof value !== 'string') continue
+    switch (field.maps) {
+      case 'email':
+        plan.email = { email: value, norm: normalizeEmail(value) }
+        break
+      case 'name.first':
+        plan.firstName = value
+        break
+      case 'name.last':
+        plan.lastName = value
+        break
+      case 'company':
+        plan.company = value
+        break
+      case 'jobTitle':
+        plan.jobTitle = value
+        break
+    }
+  }
+  for (const constant of form.extendedFields) {
+    plan.extendedValues.push({ displayName: constant.displayName, dataType: constant.dataType, value: constant.value })
+  }
+  return plan
+}

@@ -1,0 +1,163 @@
+/**
+ * @module
+ * One submission's contact change as a single atomic D1 batch: find the duplicate, update it or
+ * create the contact, add email and phone, labels and extended-field values.
+ *
+ * D1 has no interactive transactions, but a batch is one SQL transaction and each database runs
+ * one statement at a time. So the duplicate check and the insert that depends on it sit in the
+ * same batch, and every statement finds its contact through the submission row, never through a
+ * value read earlier: 20 concurrent submissions for one address end in one contact.
+ */
+import type { CapturePlan } from '../capture/plan.ts'
+import type { CatalogEntry } from './catalog.ts'
+import { CUSTOM_NAMESPACE } from './catalog.ts'
+
+export interface CaptureBatchInput {
+  submissionId: string
+  /** The id a new contact gets; also marks this attempt, so a replayed batch changes nothing. */
+  attemptId: string
+  now: string
+  plan: CapturePlan
+  labels: CatalogEntry[]
+  extendedFields: (CatalogEntry & { value: string | number })[]
+}
+
+/** The statements, in order. Run them with `db.batch()`. */
+export function captureStatements(db: D1Database, input: CaptureBatchInput): D1PreparedStatement[] {
+  const { submissionId, attemptId, now, plan } = input
+  // The contact this attempt works on, as pinned by the first statement.
+  const TARGET = `(SELECT contact_id FROM submissions WHERE id = ?1 AND attempt_id = ?2)`
+  const ids = [submissionId, attemptId] as const
+  const statements: D1PreparedStatement[] = []
+
+  // 1. Pin the duplicate (email first; phone only when there is no email), else the new id.
+  statements.push(
+    db
+      .prepare(
+        `UPDATE submissions SET attempt_id = ?2, status = 'processed', processed_date = ?3,
+           attempts = attempts + 1, last_error = NULL,
+           contact_id = COALESCE((${duplicateQuery(plan)}), ?2)
+         WHERE id = ?1 AND status = 'pending'`
+      )
+      .bind(...ids, now, plan.email?.norm ?? plan.phone?.e164Phone ?? null)
+  )
+
+  // 2. Create, when no duplicate was pinned.
+  statements.push(
+    db
+      .prepare(
+        `INSERT INTO contacts (id, revision, source_type, created_date, updated_date, last_activity_date,
+           last_activity_type, first_name, last_name, company, job_title)
+         SELECT ?2, 1, 'OTHER', ?3, ?3, ?3, 'FORM_SUBMITTED', ?4, ?5, ?6, ?7
+         WHERE ${TARGET} = ?2`
+      )
+      .bind(...ids, now, plan.firstName ?? null, plan.lastName ?? null, plan.company ?? null, plan.jobTitle ?? null)
+  )
+
+  // 3. Or update the duplicate: append fills empty fields only; overwrite replaces given ones.
+  const set = (column: string, n: number) =>
+    plan.onDuplicate === 'overwrite' ? `${column} = COALESCE(?${n}, ${column})` : `${column} = COALESCE(${column}, ?${n})`
+  statements.push(
+    db
+      .prepare(
+        `UPDATE contacts SET revision = revision + 1, updated_date = ?3, last_activity_date = ?3,
+           last_activity_type = 'FORM_SUBMITTED',
+           ${set('first_name', 4)}, ${set('last_name', 5)}, ${set('company', 6)}, ${set('job_title', 7)}
+         WHERE id = ${TARGET} AND id <> ?2`
+      )
+      .bind(...ids, now, plan.firstName ?? null, plan.lastName ?? null, plan.company ?? null, plan.jobTitle ?? null)
+  )
+
+  // 4. The email, unless the contact has it already; primary only when it is the first.
+  if (plan.email) {
+    statements.push(
+      db
+        .prepare(
+          `INSERT INTO contact_emails (id, contact_id, position, tag, email, email_norm, is_primary)
+           SELECT ?3, t.id, (SELECT COUNT(*) FROM contact_emails WHERE contact_id = t.id),
+             'UNTAGGED', ?4, ?5, NOT EXISTS (SELECT 1 FROM contact_emails WHERE contact_id = t.id)
+           FROM (SELECT ${TARGET} AS id) t
+           WHERE t.id IS NOT NULL
+             AND NOT EXISTS (SELECT 1 FROM contact_emails WHERE contact_id = t.id AND email_norm = ?5)`
+        )
+        .bind(...ids, crypto.randomUUID(), plan.email.email, plan.email.norm)
+    )
+  }
+
+  // 5. The phone, compared in E.164; added as non-primary under append, made primary under overwrite.
+  if (plan.phone) {
+    const { phone, e164Phone, countryCode } = plan.phone
+    if (plan.onDuplicate === 'overwrite') {
+      statements.push(
+        db
+          .prepare(`UPDATE contact_phones SET is_primary = (e164_phone IS ?3) WHERE contact_id = ${TARGET}`)
+          .bind(...ids, e164Phone)
+      )
+    }
+    statements.push(
+      db
+        .prepare(
+          `INSERT INTO contact_phones (id, contact_id, position, tag, phone, country_code, e164_phone, is_primary)
+           SELECT ?3, t.id, (SELECT COUNT(*) FROM contact_phones WHERE contact_id = t.id),
+             'UNTAGGED', ?4, ?5, ?6,
+             ?7 OR NOT EXISTS (SELECT 1 FROM contact_phones WHERE contact_id = t.id AND is_primary = 1)
+           FROM (SELECT ${TARGET} AS id) t
+           WHERE t.id IS NOT NULL
+             AND NOT EXISTS (SELECT 1 FROM contact_phones WHERE contact_id = t.id AND e164_phone = ?6)`
+        )
+        .bind(...ids, crypto.randomUUID(), phone, countryCode ?? null, e164Phone, plan.onDuplicate === 'overwrite' ? 1 : 0)
+    )
+  }
+
+  // 6. Labels: find or create by display name, then add (never removed by a submission).
+  for (const label of input.labels) {
+    statements.push(
+      db
+        .prepare(
+          `INSERT INTO labels (key, namespace, display_name, label_type, created_date, updated_date)
+           VALUES (?1, ?2, ?3, 'USER_DEFINED', ?4, ?4) ON CONFLICT DO NOTHING`
+        )
+        .bind(label.key, CUSTOM_NAMESPACE, label.displayName, now),
+      db
+        .prepare(
+          `INSERT INTO contact_labels (contact_id, label_key)
+           SELECT ${TARGET}, key FROM labels WHERE namespace = ?3 AND display_name = ?4 AND ${TARGET} IS NOT NULL
+           ON CONFLICT DO NOTHING`
+        )
+        .bind(...ids, CUSTOM_NAMESPACE, label.displayName)
+    )
+  }
+
+  // 7. Extended fields: find or create by display name (the stored type wins), then set the value.
+  for (const field of input.extendedFields) {
+    statements.push(
+      db
+        .prepare(
+          `INSERT INTO extended_fields (key, namespace, display_name, data_type, field_type, created_date, updated_date)
+           VALUES (?1, ?2, ?3, ?4, 'USER_DEFINED', ?5, ?5) ON CONFLICT DO NOTHING`
+        )
+        .bind(field.key, CUSTOM_NAMESPACE, field.displayName, field.dataType ?? 'TEXT', now),
+      db
+        .prepare(
+          `INSERT INTO contact_extended_values (contact_id, field_key, value)
+           SELECT ${TARGET}, key, ?5 FROM extended_fields WHERE namespace = ?3 AND display_name = ?4 AND ${TARGET} IS NOT NULL
+           ON CONFLICT (contact_id, field_key) DO UPDATE SET value = excluded.value`
+        )
+        .bind(...ids, CUSTOM_NAMESPACE, field.displayName, JSON.stringify(field.value))
+    )
+  }
+  return statements
+}
+
+/** The duplicate contact for the plan's key (?4), oldest first when the admin API allowed several. */
+function duplicateQuery(plan: CapturePlan): string {
+  if (plan.email) {
+    return `SELECT e.contact_id FROM contact_emails e JOIN contacts c ON c.id = e.contact_id
+            WHERE e.email_norm = ?4 ORDER BY c.created_date, c.id LIMIT 1`
+  }
+  if (plan.phone) {
+    return `SELECT p.contact_id FROM contact_phones p JOIN contacts c ON c.id = p.contact_id
+            WHERE p.e164_phone = ?4 ORDER BY c.created_date, c.id LIMIT 1`
+  }
+  return 'SELECT NULL WHERE ?4 IS NULL'
+}

@@ -1,0 +1,198 @@
+/**
+ * @module
+ * Reads contacts and turns rows into the Wix v4 contact shape. A page of contacts and all their
+ * emails, phones, addresses, labels and extended values come back in one round trip.
+ */
+import type { Contact, ContactEmail, ContactPhone } from '../../shared/contact.ts'
+import type { SqlCondition } from './contact-filter.ts'
+
+interface ContactRow {
+  id: string
+  revision: number
+  source_type: string
+  created_date: string
+  updated_date: string
+  last_activity_date: string
+  last_activity_type: string
+  first_name: string | null
+  last_name: string | null
+  company: string | null
+  job_title: string | null
+  birthdate: string | null
+  locale: string | null
+  subscription_status: string
+  deliverability_status: string
+}
+
+interface EmailRow {
+  id: string
+  contact_id: string
+  tag: ContactEmail['tag']
+  email: string
+  is_primary: number
+}
+
+interface PhoneRow {
+  id: string
+  contact_id: string
+  tag: ContactPhone['tag']
+  phone: string
+  country_code: string | null
+  e164_phone: string | null
+  is_primary: number
+}
+
+interface AddressRow {
+  id: string
+  contact_id: string
+  tag: string
+  address: string
+}
+
+interface LabelRow {
+  contact_id: string
+  label_key: string
+}
+
+interface ValueRow {
+  contact_id: string
+  field_key: string
+  value: string
+}
+
+export interface ContactPage {
+  contacts: Contact[]
+  total: number
+}
+
+export interface ContactSelection {
+  where: SqlCondition
+  orderBy: string
+  limit: number
+  offset: number
+}
+
+/** One contact by id, or undefined. */
+export async function getContact(db: D1Database, id: string): Promise<Contact | undefined> {
+  const { contacts } = await selectContacts(db, {
+    where: { sql: 'c.id = ?', params: [id] },
+    orderBy: 'c.id',
+    limit: 1,
+    offset: 0,
+  }, false)
+  return contacts[0]
+}
+
+/** A page of contacts matching `where`, with the total count when asked. */
+export async function selectContacts(db: D1Database, sel: ContactSelection, withTotal = true): Promise<ContactPage> {
+  const page = `SELECT c.id FROM contacts c WHERE ${sel.where.sql} ORDER BY ${sel.orderBy} LIMIT ? OFFSET ?`
+  const pageParams = [...sel.where.params, sel.limit, sel.offset]
+  const children = (table: string, columns: string, order: string) =>
+    db
+      .prepare(`SELECT ${columns} FROM ${table} WHERE contact_id IN (${page}) ORDER BY contact_id, ${order}`)
+      .bind(...pageParams)
+  const statements = [
+    db.prepare(`SELECT c.* FROM contacts c WHERE c.id IN (${page}) ORDER BY ${sel.orderBy}`).bind(...pageParams),
+    children('contact_emails', 'id, contact_id, tag, email, is_primary', 'position'),
+    children('contact_phones', 'id, contact_id, tag, phone, country_code, e164_phone, is_primary', 'position'),
+    children('contact_addresses', 'id, contact_id, tag, address', 'position'),
+    children('contact_labels', 'contact_id, label_key', 'label_key'),
+    children('contact_extended_values', 'contact_id, field_key, value', 'field_key'),
+    ...(withTotal
+      ? [db.prepare(`SELECT COUNT(*) AS total FROM contacts c WHERE ${sel.where.sql}`).bind(...sel.where.params)]
+      : []),
+  ]
+  const [rows, emails, phones, addresses, labels, values, total] = await db.batch(statements)
+  const by = <T extends { contact_id: string }>(list: T[]) => {
+    const map = new Map<string, T[]>()
+    for (const item of list) map.set(item.contact_id, [...(map.get(item.contact_id) ?? []), item])
+    return map
+  }
+  const emailsBy = by(emails!.results as unknown as EmailRow[])
+  const phonesBy = by(phones!.results as unknown as PhoneRow[])
+  const addressesBy = by(addresses!.results as unknown as AddressRow[])
+  const labelsBy = by(labels!.results as unknown as LabelRow[])
+  const valuesBy = by(values!.results as unknown as ValueRow[])
+  const contacts = (rows!.results as unknown as ContactRow[]).map((row) =>
+    toContact(row, {
+      emails: emailsBy.get(row.id) ?? [],
+      phones: phonesBy.get(row.id) ?? [],
+      addresses: addressesBy.get(row.id) ?? [],
+      labels: labelsBy.get(row.id) ?? [],
+      values: valuesBy.get(row.id) ?? [],
+    })
+  )
+  return { contacts, total: total ? Number((total.results[0] as { total: number }).total) : contacts.length }
+}
+
+function toContact(
+  row: ContactRow,
+  related: { emails: EmailRow[]; phones: PhoneRow[]; addresses: AddressRow[]; labels: LabelRow[]; values: ValueRow[] }
+): Contact {
+  const emails: ContactEmail[] = related.emails.map((e) => ({
+    id: e.id,
+    tag: e.tag,
+    email: e.email,
+    primary: e.is_primary === 1,
+  }))
+  const phones: ContactPhone[] = related.phones.map((p) => ({
+    id: p.id,
+    tag: p.tag,
+    ...(p.country_code ? { countryCode: p.country_code } : {}),
+    phone: p.phone,
+    ...(p.e164_phone ? { e164Phone: p.e164_phone } : {}),
+    primary: p.is_primary === 1,
+  }))
+  const primaryEmail = emails.find((e) => e.primary)
+  const primaryPhone = phones.find((p) => p.primary)
+  const name = {
+    ...(row.first_name !== null ? { first: row.first_name } : {}),
+    ...(row.last_name !== null ? { last: row.last_name } : {}),
+  }
+  return {
+    id: row.id,
+    revision: row.revision,
+    source: { sourceType: row.source_type },
+    createdDate: row.created_date,
+    updatedDate: row.updated_date,
+    lastActivity: { activityDate: row.last_activity_date, activityType: row.last_activity_type },
+    primaryInfo: {
+      ...(primaryEmail ? { email: primaryEmail.email } : {}),
+      ...(primaryPhone ? { phone: primaryPhone.phone } : {}),
+    },
+    ...(primaryEmail
+      ? {
+          primaryEmail: {
+            email: primaryEmail.email,
+            subscriptionStatus: row.subscription_status,
+            deliverabilityStatus: row.deliverability_status,
+          },
+        }
+      : {}),
+    ...(primaryPhone
+      ? {
+          primaryPhone: {
+            ...(primaryPhone.countryCode ? { countryCode: primaryPhone.countryCode } : {}),
+            ...(primaryPhone.e164Phone ? { e164Phone: primaryPhone.e164Phone } : {}),
+            phone: primaryPhone.phone,
+          },
+        }
+      : {}),
+    info: {
+      ...(Object.keys(name).length ? { name } : {}),
+      emails: { items: emails },
+      phones: { items: phones },
+      addresses: {
+        items: related.addresses.map((a) => ({ id: a.id, tag: a.tag as 'UNTAGGED', address: JSON.parse(a.address) })),
+      },
+      ...(row.company !== null ? { company: row.company } : {}),
+      ...(row.job_title !== null ? { jobTitle: row.job_title } : {}),
+      ...(row.birthdate !== null ? { birthdate: row.birthdate } : {}),
+      ...(row.locale !== null ? { locale: row.locale } : {}),
+      labelKeys: { items: related.labels.map((l) => l.label_key) },
+      extendedFields: {
+        items: Object.fromEntries(related.values.map((v) => [v.field_key, JSON.parse(v.value) as string | number])),
+      },
+    },
+  }
+}

@@ -1,0 +1,23 @@
+/**
+ * @module
+ * The contact-capture worker: wiring only. Handlers live in ./routes, SQL in ./db.
+ */
+import { Hono } from 'hono'
+import { handleError, handleNotFound } from './errors.ts'
+import { adminAuth } from './middleware/admin-auth.ts'
+import { contactRoutes } from './routes/contacts.ts'
+import { formRoutes } from './routes/forms.ts'
+import { health } from './routes/health.ts'
+
+const app = new Hono<{ Bindings: Env }>()
+
+app.use('/contacts/v4/*', adminAuth())
+
+app.route('/', health)
+app.route('/', formRoutes)
+app.route('/', contactRoutes)
+
+app.onError(handleError)
+app.notFound(handleNotFound)
+
+export default app
