@@ -12,7 +12,9 @@ export default defineConfig(async () => {
           plugins: [
             cloudflareTest({
               wrangler: { configPath: './wrangler.toml' },
-              miniflare: { bindings: { ADMIN_API_KEY: 'test-admin-key', TEST_MIGRATIONS: migrations } },
+              miniflare: {
+                bindings: { ADMIN_API_KEY: 'test-admin-key', TEST_MIGRATIONS: migrations },
+              },
             }),
           ],
           test: {

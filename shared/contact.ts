@@ -38,7 +38,9 @@ export const contactAddressSchema = z.object({
 export const extendedValueSchema = z.union([z.string(), z.number()])
 
 export const contactInfoSchema = z.object({
-  name: z.object({ first: z.string().max(1000).optional(), last: z.string().max(1000).optional() }).optional(),
+  name: z
+    .object({ first: z.string().max(1000).optional(), last: z.string().max(1000).optional() })
+    .optional(),
   emails: z.object({ items: z.array(contactEmailSchema).max(50) }).optional(),
   phones: z.object({ items: z.array(contactPhoneSchema).max(50) }).optional(),
   addresses: z.object({ items: z.array(contactAddressSchema).max(50) }).optional(),
@@ -50,7 +52,12 @@ export const contactInfoSchema = z.object({
   extendedFields: z.object({ items: z.record(z.string(), extendedValueSchema) }).optional(),
 })
 
-export const ACTIVITY_TYPES = ['CONTACT_CREATED', 'FORM_SUBMITTED', 'GENERAL', 'CONTACT_MERGED'] as const
+export const ACTIVITY_TYPES = [
+  'CONTACT_CREATED',
+  'FORM_SUBMITTED',
+  'GENERAL',
+  'CONTACT_MERGED',
+] as const
 
 export const contactSchema = z.object({
   id: z.string(),

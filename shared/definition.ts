@@ -49,7 +49,10 @@ const AUTOCOMPLETE: Record<string, string> = {
   jobTitle: 'organization-title',
 }
 
-const INPUT_MODE: Partial<Record<FieldType, PublicField['inputMode']>> = { email: 'email', tel: 'tel' }
+const INPUT_MODE: Partial<Record<FieldType, PublicField['inputMode']>> = {
+  email: 'email',
+  tel: 'tel',
+}
 
 /** The longest value a field accepts: its own `maxLength`, else the default for its type. */
 export function maxLengthOf(field: FieldConfig): number | undefined {
@@ -72,7 +75,13 @@ export function toDefinition(id: string, form: FormConfig): FormDefinition {
     ...(form.redirectUrl ? { redirectUrl: form.redirectUrl } : {}),
     fields: form.fields.map((field) => toPublicField(field)),
     ...(consentField
-      ? { consent: { field: consentField.name, text: consentField.label, version: consentField.version ?? '' } }
+      ? {
+          consent: {
+            field: consentField.name,
+            text: consentField.label,
+            version: consentField.version ?? '',
+          },
+        }
       : {}),
   }
 }

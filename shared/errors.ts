@@ -21,7 +21,9 @@ export interface FieldViolation {
 
 export interface ApplicationErrorBody {
   message: string
-  details: { applicationError: { code: string; description: string; data: Record<string, unknown> } }
+  details: {
+    applicationError: { code: string; description: string; data: Record<string, unknown> }
+  }
 }
 
 export interface ValidationErrorBody {

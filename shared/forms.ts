@@ -38,7 +38,10 @@ const option = z.union([
 const fieldSchema = z.strictObject({
   name: z
     .string()
-    .regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, 'must start with a letter and use only letters, digits and _'),
+    .regex(
+      /^[A-Za-z][A-Za-z0-9_]{0,63}$/,
+      'must start with a letter and use only letters, digits and _'
+    ),
   type: z.enum(FIELD_TYPES),
   label: z.string().trim().min(1).max(1000),
   required: z.boolean().default(false),
@@ -84,39 +87,75 @@ const formSchema = z
     const mapped = new Set<string>()
     form.fields.forEach((field, i) => {
       const at = (key: string) => ['fields', i, key]
-      if (seen.has(field.name)) ctx.addIssue({ code: 'custom', path: at('name'), message: 'is used twice' })
+      if (seen.has(field.name))
+        ctx.addIssue({ code: 'custom', path: at('name'), message: 'is used twice' })
       seen.add(field.name)
       if (field.type === 'select' && !field.options) {
-        ctx.addIssue({ code: 'custom', path: at('options'), message: 'a select field needs options' })
+        ctx.addIssue({
+          code: 'custom',
+          path: at('options'),
+          message: 'a select field needs options',
+        })
       }
       if (field.type !== 'select' && field.options) {
-        ctx.addIssue({ code: 'custom', path: at('options'), message: 'only a select field has options' })
+        ctx.addIssue({
+          code: 'custom',
+          path: at('options'),
+          message: 'only a select field has options',
+        })
       }
       if (field.type === 'consent') {
         if (!field.version) {
-          ctx.addIssue({ code: 'custom', path: at('version'), message: 'a consent field needs the version of its text' })
+          ctx.addIssue({
+            code: 'custom',
+            path: at('version'),
+            message: 'a consent field needs the version of its text',
+          })
         }
-        if (field.maps) ctx.addIssue({ code: 'custom', path: at('maps'), message: 'a consent field maps to nothing' })
+        if (field.maps)
+          ctx.addIssue({
+            code: 'custom',
+            path: at('maps'),
+            message: 'a consent field maps to nothing',
+          })
       }
       const expected = EXPECTED_TYPE[typeof field.maps === 'string' ? field.maps : '']
       if (expected && field.type !== expected) {
-        ctx.addIssue({ code: 'custom', path: at('maps'), message: `maps to ${field.maps}, so its type must be "${expected}"` })
+        ctx.addIssue({
+          code: 'custom',
+          path: at('maps'),
+          message: `maps to ${field.maps}, so its type must be "${expected}"`,
+        })
       }
       const target = typeof field.maps === 'string' ? field.maps : field.maps?.extendedField
       if (target) {
-        if (mapped.has(target)) ctx.addIssue({ code: 'custom', path: at('maps'), message: `"${target}" is filled by another field too` })
+        if (mapped.has(target))
+          ctx.addIssue({
+            code: 'custom',
+            path: at('maps'),
+            message: `"${target}" is filled by another field too`,
+          })
         mapped.add(target)
       }
     })
     if (!form.fields.some((f) => f.maps === 'email' || f.maps === 'phone')) {
-      ctx.addIssue({ code: 'custom', path: ['fields'], message: 'a form needs a field that maps to email or phone, to find the contact' })
+      ctx.addIssue({
+        code: 'custom',
+        path: ['fields'],
+        message: 'a form needs a field that maps to email or phone, to find the contact',
+      })
     }
     form.extendedFields.forEach((constant, i) => {
       if (mapped.has(constant.displayName)) {
-        ctx.addIssue({ code: 'custom', path: ['extendedFields', i, 'displayName'], message: 'is also filled by a field' })
+        ctx.addIssue({
+          code: 'custom',
+          path: ['extendedFields', i, 'displayName'],
+          message: 'is also filled by a field',
+        })
       }
       const problem = checkExtendedValue(constant.dataType, constant.value)
-      if (problem) ctx.addIssue({ code: 'custom', path: ['extendedFields', i, 'value'], message: problem })
+      if (problem)
+        ctx.addIssue({ code: 'custom', path: ['extendedFields', i, 'value'], message: problem })
     })
   })
 
@@ -155,7 +194,9 @@ export class FormsConfigError extends Error {
 export function defineForms(input: FormsConfigInput): FormsConfig {
   const result = formsSchema.safeParse(input)
   if (result.success) return result.data
-  const lines = result.error.issues.map((issue) => `  - ${describePath(input, issue.path)}: ${issue.message}`)
+  const lines = result.error.issues.map(
+    (issue) => `  - ${describePath(input, issue.path)}: ${issue.message}`
+  )
   throw new FormsConfigError(`forms.config.ts is invalid:\n${lines.join('\n')}`)
 }
 
@@ -179,21 +220,29 @@ function describePath(input: unknown, path: PropertyKey[]): string {
  * Checks a value against an extended field's data type; returns a problem, or undefined.
  * DATE is `YYYY-MM-DD` and a real day; URL may omit its scheme, as Wix prepends `https://`.
  */
-export function checkExtendedValue(dataType: ExtendedFieldDataType, value: unknown): string | undefined {
+export function checkExtendedValue(
+  dataType: ExtendedFieldDataType,
+  value: unknown
+): string | undefined {
   switch (dataType) {
     case 'TEXT':
       return typeof value === 'string' ? undefined : 'must be text'
     case 'NUMBER':
       return typeof value === 'number' && Number.isFinite(value) ? undefined : 'must be a number'
     case 'DATE':
-      return typeof value === 'string' && isIsoDate(value) ? undefined : 'must be a date as YYYY-MM-DD'
+      return typeof value === 'string' && isIsoDate(value)
+        ? undefined
+        : 'must be a date as YYYY-MM-DD'
     case 'URL':
       return typeof value === 'string' && toUrl(value) ? undefined : 'must be a web address'
   }
 }
 
 /** Converts a typed value into the form an extended field stores, or undefined when it does not fit. */
-export function coerceExtendedValue(dataType: ExtendedFieldDataType, raw: string | number): string | number | undefined {
+export function coerceExtendedValue(
+  dataType: ExtendedFieldDataType,
+  raw: string | number
+): string | number | undefined {
   if (dataType === 'NUMBER') {
     const n = typeof raw === 'number' ? raw : raw.trim() === '' ? NaN : Number(raw)
     return Number.isFinite(n) ? n : undefined

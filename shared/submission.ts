@@ -32,11 +32,14 @@ const httpUrl = z.url({ protocol: /^https?$/ }).max(2048)
 const contextSchema = z.strictObject({
   pageUrl: httpUrl.optional(),
   referrer: z.union([httpUrl, z.literal('')]).optional(),
-  utm: z.strictObject(Object.fromEntries(UTM_KEYS.map((k) => [k, z.string().max(200).optional()]))).optional(),
+  utm: z
+    .strictObject(Object.fromEntries(UTM_KEYS.map((k) => [k, z.string().max(200).optional()])))
+    .optional(),
 })
 
 /** A value after validation: text trimmed, phone parsed, consent as a boolean. */
-export type CleanValue = string | boolean | { phone: string; e164Phone: string; countryCode?: string }
+export type CleanValue =
+  string | boolean | { phone: string; e164Phone: string; countryCode?: string }
 
 export interface ValidSubmission {
   values: Record<string, CleanValue>
@@ -71,12 +74,17 @@ function valueSchema(field: FieldConfig, form: FormConfig): z.ZodType<CleanValue
       : box.optional()
   }
   const max = maxLengthOf(field)
-  let text = z.string({ error: (iss) => (iss.input === undefined ? required.error : 'Must be text') }).trim()
+  let text = z
+    .string({ error: (iss) => (iss.input === undefined ? required.error : 'Must be text') })
+    .trim()
   if (max) text = text.max(max, { message: `Use at most ${max} characters`, ...rule('MAX_LENGTH') })
   const present = text.pipe(z.string().min(1, required)).pipe(typed(field, form))
   if (field.required) return present
   // An optional field left empty is simply absent.
-  return z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), present.optional())
+  return z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+    present.optional()
+  )
 }
 
 function typed(field: FieldConfig, form: FormConfig): z.ZodType<CleanValue, string> {
@@ -115,7 +123,9 @@ function typed(field: FieldConfig, form: FormConfig): z.ZodType<CleanValue, stri
 }
 
 function requiredMessage(field: FieldConfig): string {
-  return field.type === 'consent' ? 'Please tick this box to continue' : `${field.label} is required`
+  return field.type === 'consent'
+    ? 'Please tick this box to continue'
+    : `${field.label} is required`
 }
 
 /**
@@ -128,7 +138,11 @@ export function parsePhone(
 ): { phone: string; e164Phone: string; countryCode?: string } | undefined {
   const parsed = parsePhoneNumberFromString(raw.trim(), { defaultCountry, extract: false })
   if (!parsed?.isPossible()) return undefined
-  return { phone: raw.trim(), e164Phone: parsed.number, ...(parsed.country ? { countryCode: parsed.country } : {}) }
+  return {
+    phone: raw.trim(),
+    e164Phone: parsed.number,
+    ...(parsed.country ? { countryCode: parsed.country } : {}),
+  }
 }
 
 /**
@@ -148,7 +162,8 @@ export function toFieldViolations(issues: z.core.$ZodIssue[]): FieldViolation[] 
       }
       continue
     }
-    const params = 'params' in issue ? (issue.params as { violatedRule?: ViolatedRule } | undefined) : undefined
+    const params =
+      'params' in issue ? (issue.params as { violatedRule?: ViolatedRule } | undefined) : undefined
     out.push({
       field: fieldName(issue.path),
       description: issue.message,
@@ -160,7 +175,9 @@ export function toFieldViolations(issues: z.core.$ZodIssue[]): FieldViolation[] 
 
 function fieldName(path: PropertyKey[]): string {
   const parts = path.map(String)
-  return parts[0] === 'values' && parts.length > 1 ? parts.slice(1).join('.') : parts.join('.') || 'body'
+  return parts[0] === 'values' && parts.length > 1
+    ? parts.slice(1).join('.')
+    : parts.join('.') || 'body'
 }
 
 function ruleFor(issue: z.core.$ZodIssue): ViolatedRule {

@@ -29,7 +29,10 @@ export function applicationError(
   message: string,
   data: Record<string, unknown> = {}
 ): ApiError {
-  return new ApiError(status, { message, details: { applicationError: { code, description: message, data } } })
+  return new ApiError(status, {
+    message,
+    details: { applicationError: { code, description: message, data } },
+  })
 }
 
 /** A 400 naming each field that broke a rule. */
@@ -48,12 +51,20 @@ export function handleError(err: Error, c: Context): Response {
     return c.json(err.body, err.status)
   }
   console.error(err)
-  const body = applicationError(500, 'INTERNAL', 'Something went wrong on our side. Please try again.').body
+  const body = applicationError(
+    500,
+    'INTERNAL',
+    'Something went wrong on our side. Please try again.'
+  ).body
   return c.json(body, 500)
 }
 
 /** `app.notFound`: unknown paths get the same envelope as everything else. */
 export function handleNotFound(c: Context): Response {
-  const err = applicationError(404, 'NOT_FOUND', `No route for ${c.req.method} ${new URL(c.req.url).pathname}`)
+  const err = applicationError(
+    404,
+    'NOT_FOUND',
+    `No route for ${c.req.method} ${new URL(c.req.url).pathname}`
+  )
   return c.json(err.body, 404)
 }

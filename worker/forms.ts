@@ -11,7 +11,8 @@ export { forms }
 /** The form with this id, or a 404 `FORM_NOT_FOUND`. */
 export function requireForm(formId: string): FormConfig {
   const form = Object.hasOwn(forms, formId) ? forms[formId] : undefined
-  if (!form) throw applicationError(404, 'FORM_NOT_FOUND', `There is no form "${formId}".`, { formId })
+  if (!form)
+    throw applicationError(404, 'FORM_NOT_FOUND', `There is no form "${formId}".`, { formId })
   return form
 }
 

@@ -25,16 +25,38 @@ describe('admin authentication', () => {
   ])('gives 401 with %s', async (_, headers) => {
     for (const res of [
       await call('/contacts/v4/contacts/some-id', { headers }),
-      await call('/contacts/v4/contacts/query', { method: 'POST', headers: { ...headers, 'Content-Type': 'application/json' }, body: '{}' }),
+      await call('/contacts/v4/contacts/query', {
+        method: 'POST',
+        headers: { ...headers, 'Content-Type': 'application/json' },
+        body: '{}',
+      }),
     ]) {
       expect(res.status).toBe(401)
-      expect(await res.json()).toMatchObject({ details: { applicationError: { code: 'UNAUTHENTICATED' } } })
+      expect(await res.json()).toMatchObject({
+        details: { applicationError: { code: 'UNAUTHENTICATED' } },
+      })
     }
   })
 
   it('accepts the key bare and as a Bearer token', async () => {
-    expect((await call('/contacts/v4/contacts/query', { method: 'POST', headers: { Authorization: 'test-admin-key' }, body: '{}' })).status).toBe(200)
-    expect((await call('/contacts/v4/contacts/query', { method: 'POST', headers: { Authorization: 'Bearer test-admin-key' }, body: '{}' })).status).toBe(200)
+    expect(
+      (
+        await call('/contacts/v4/contacts/query', {
+          method: 'POST',
+          headers: { Authorization: 'test-admin-key' },
+          body: '{}',
+        })
+      ).status
+    ).toBe(200)
+    expect(
+      (
+        await call('/contacts/v4/contacts/query', {
+          method: 'POST',
+          headers: { Authorization: 'Bearer test-admin-key' },
+          body: '{}',
+        })
+      ).status
+    ).toBe(200)
   })
 })
 
@@ -42,7 +64,9 @@ describe('GET /contacts/v4/contacts/:id', () => {
   it('gives 404 CONTACT_NOT_FOUND for an unknown id', async () => {
     const res = await admin('/contacts/v4/contacts/nope')
     expect(res.status).toBe(404)
-    expect(await res.json()).toMatchObject({ details: { applicationError: { code: 'CONTACT_NOT_FOUND' } } })
+    expect(await res.json()).toMatchObject({
+      details: { applicationError: { code: 'CONTACT_NOT_FOUND' } },
+    })
   })
 })
 
@@ -52,22 +76,36 @@ describe('POST /contacts/v4/contacts/query', () => {
     const b = uniqueEmail('qb')
     await submit({ ...VALID, email: a })
     await submit({ ...VALID, email: b })
-    expect((await queryContacts({ filter: { 'info.emails.email': a.toUpperCase() } })).contacts).toHaveLength(1)
-    expect((await queryContacts({ filter: { 'primaryInfo.email': { $eq: b } } })).contacts).toHaveLength(1)
+    expect(
+      (await queryContacts({ filter: { 'info.emails.email': a.toUpperCase() } })).contacts
+    ).toHaveLength(1)
+    expect(
+      (await queryContacts({ filter: { 'primaryInfo.email': { $eq: b } } })).contacts
+    ).toHaveLength(1)
     const both = await queryContacts({ filter: { 'info.emails.email': { $in: [a, b] } } })
     expect(both.contacts.map((c) => c.primaryInfo.email).sort()).toEqual([a, b].sort())
-    expect((await queryContacts({ filter: { 'primaryInfo.email': { $in: [b, 'nobody@example.com'] } } })).contacts).toHaveLength(1)
+    expect(
+      (await queryContacts({ filter: { 'primaryInfo.email': { $in: [b, 'nobody@example.com'] } } }))
+        .contacts
+    ).toHaveLength(1)
   })
 
   it('filters by info.labelKeys $hasSome', async () => {
     const email = uniqueEmail('label')
     await submit({ ...VALID, email })
     const found = await queryContacts({
-      filter: { $and: [{ 'info.labelKeys': { $hasSome: ['custom.demo-request', 'custom.none'] } }, { 'info.emails.email': email }] },
+      filter: {
+        $and: [
+          { 'info.labelKeys': { $hasSome: ['custom.demo-request', 'custom.none'] } },
+          { 'info.emails.email': email },
+        ],
+      },
     })
     expect(found.contacts).toHaveLength(1)
     const none = await queryContacts({
-      filter: { $and: [{ 'info.labelKeys': { $hasSome: ['custom.none'] } }, { 'info.emails.email': email }] },
+      filter: {
+        $and: [{ 'info.labelKeys': { $hasSome: ['custom.none'] } }, { 'info.emails.email': email }],
+      },
     })
     expect(none.contacts).toHaveLength(0)
   })
@@ -75,7 +113,9 @@ describe('POST /contacts/v4/contacts/query', () => {
   it('pages through 2,500 contacts created after T in pages of 1,000 with no gap and no repeat', async () => {
     const start = Date.UTC(2090, 0, 1) + Math.floor(Math.random() * 1e10)
     // Three contacts per millisecond: ties that only the id can order.
-    const ids = await seedContacts(Array.from({ length: 2500 }, (_, i) => new Date(start + Math.floor(i / 3)).toISOString()))
+    const ids = await seedContacts(
+      Array.from({ length: 2500 }, (_, i) => new Date(start + Math.floor(i / 3)).toISOString())
+    )
     const T = new Date(start - 1).toISOString()
     const seen: string[] = []
     const pages = []
@@ -97,7 +137,12 @@ describe('POST /contacts/v4/contacts/query', () => {
     expect(new Set(seen).size).toBe(2500)
     expect([...seen].sort()).toEqual([...ids].sort())
     const dates = await queryContacts({
-      filter: { createdDate: { $gte: new Date(start).toISOString(), $lte: new Date(start + 1).toISOString() } },
+      filter: {
+        createdDate: {
+          $gte: new Date(start).toISOString(),
+          $lte: new Date(start + 1).toISOString(),
+        },
+      },
       paging: { limit: 10 },
     })
     expect(dates.contacts.map((c) => c.createdDate)).toEqual([
@@ -113,7 +158,10 @@ describe('POST /contacts/v4/contacts/query', () => {
     [{ sort: [{ fieldName: 'info.shoeSize' }] }, 'UNSUPPORTED_SORT_FIELD'],
     [{ paging: { limit: 1001 } }, 'ILLEGAL_LIMIT'],
   ])('refuses %j with 400 %s', async (query, code) => {
-    const res = await admin('/contacts/v4/contacts/query', { method: 'POST', body: JSON.stringify({ query }) })
+    const res = await admin('/contacts/v4/contacts/query', {
+      method: 'POST',
+      body: JSON.stringify({ query }),
+    })
     expect(res.status).toBe(400)
     expect(await res.json()).toMatchObject({ details: { applicationError: { code } } })
   })

@@ -22,26 +22,37 @@ export interface SubmitOptions {
 }
 
 /** Posts to the demo form's submission endpoint the way the widget does. */
-export function submit(values: Record<string, unknown>, opts: SubmitOptions = {}, formId = 'demo'): Promise<Response> {
+export function submit(
+  values: Record<string, unknown>,
+  opts: SubmitOptions = {},
+  formId = 'demo'
+): Promise<Response> {
   const headers: Record<string, string> = { 'Content-Type': 'application/json' }
   if (opts.origin !== null) headers.Origin = opts.origin ?? DEMO_ORIGIN
   if (opts.idempotencyKey) headers['Idempotency-Key'] = opts.idempotencyKey
   return call(`/v1/forms/${formId}/submissions`, {
     method: 'POST',
     headers,
-    body: opts.body ?? JSON.stringify({ values, ...(opts.context ? { context: opts.context } : {}) }),
+    body:
+      opts.body ?? JSON.stringify({ values, ...(opts.context ? { context: opts.context } : {}) }),
   })
 }
 
 export function admin(path: string, init: RequestInit = {}): Promise<Response> {
-  return call(path, { ...init, headers: { Authorization: ADMIN_KEY, 'Content-Type': 'application/json', ...init.headers } })
+  return call(path, {
+    ...init,
+    headers: { Authorization: ADMIN_KEY, 'Content-Type': 'application/json', ...init.headers },
+  })
 }
 
 export async function queryContacts(query: Record<string, unknown>): Promise<{
   contacts: Contact[]
   pagingMetadata: { count: number; offset: number; total: number; tooManyToCount: boolean }
 }> {
-  const res = await admin('/contacts/v4/contacts/query', { method: 'POST', body: JSON.stringify({ query }) })
+  const res = await admin('/contacts/v4/contacts/query', {
+    method: 'POST',
+    body: JSON.stringify({ query }),
+  })
   if (res.status !== 200) throw new Error(`query failed: ${res.status} ${await res.text()}`)
   return res.json()
 }

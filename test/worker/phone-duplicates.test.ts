@@ -18,7 +18,11 @@ const { callback } = defineForms({
 })
 
 function send(values: Record<string, string>) {
-  return acceptSubmission(env.DB, { formId: 'callback', form: callback!, rawBody: JSON.stringify({ values }) })
+  return acceptSubmission(env.DB, {
+    formId: 'callback',
+    form: callback!,
+    rawBody: JSON.stringify({ values }),
+  })
 }
 
 describe('capture pipeline without an email field', () => {

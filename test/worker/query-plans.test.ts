@@ -4,13 +4,18 @@ import { compileContactFilter } from '../../worker/db/contact-filter.ts'
 
 /** SQLite's plan for a statement, one line per step. */
 async function plan(sql: string, params: unknown[]): Promise<string> {
-  const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`).bind(...params).all<{ detail: string }>()
+  const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`)
+    .bind(...params)
+    .all<{ detail: string }>()
   return results.map((r) => r.detail).join('\n')
 }
 
 async function planForFilter(filter: unknown): Promise<string> {
   const where = compileContactFilter(filter)
-  return plan(`SELECT c.id FROM contacts c WHERE ${where.sql} ORDER BY c.created_date, c.id LIMIT 50`, where.params)
+  return plan(
+    `SELECT c.id FROM contacts c WHERE ${where.sql} ORDER BY c.created_date, c.id LIMIT 50`,
+    where.params
+  )
 }
 
 describe('indexes', () => {
@@ -25,12 +30,16 @@ describe('indexes', () => {
   })
 
   it('finds a duplicate by phone through the e164 index', async () => {
-    const p = await plan(`SELECT contact_id FROM contact_phones WHERE e164_phone = ?`, ['+12125550134'])
+    const p = await plan(`SELECT contact_id FROM contact_phones WHERE e164_phone = ?`, [
+      '+12125550134',
+    ])
     expect(p).toContain('contact_phones_by_e164')
   })
 
   it('answers an email filter, a label filter and a createdDate range from indexes', async () => {
-    expect(await planForFilter({ 'info.emails.email': 'a@example.com' })).toContain('contact_emails_by_norm')
+    expect(await planForFilter({ 'info.emails.email': 'a@example.com' })).toContain(
+      'contact_emails_by_norm'
+    )
     const labels = await planForFilter({ 'info.labelKeys': { $hasSome: ['custom.a'] } })
     expect(labels).toContain('contact_labels_by_label')
     const range = await planForFilter({ createdDate: { $gt: '2026-01-01T00:00:00.000Z' } })

@@ -29,13 +29,29 @@ describe('POST /v1/forms/:formId/submissions', () => {
     expect(c.lastActivity.activityType).toBe('FORM_SUBMITTED')
     expect(c.info.name).toEqual({ first: 'Ann', last: 'Lee' })
     expect(c.info.company).toBe('Acme')
-    expect(c.info.emails?.items).toEqual([{ id: expect.any(String), tag: 'UNTAGGED', email, primary: true }])
+    expect(c.info.emails?.items).toEqual([
+      { id: expect.any(String), tag: 'UNTAGGED', email, primary: true },
+    ])
     expect(c.info.phones?.items).toEqual([
-      { id: expect.any(String), tag: 'UNTAGGED', countryCode: 'US', phone: '(213) 373-4253', e164Phone: '+12133734253', primary: true },
+      {
+        id: expect.any(String),
+        tag: 'UNTAGGED',
+        countryCode: 'US',
+        phone: '(213) 373-4253',
+        e164Phone: '+12133734253',
+        primary: true,
+      },
     ])
     expect(c.primaryInfo).toEqual({ email, phone: '(213) 373-4253' })
-    expect(c.primaryEmail).toEqual({ email, subscriptionStatus: 'NOT_SET', deliverabilityStatus: 'NOT_SET' })
-    expect([...c.info.labelKeys!.items].sort()).toEqual(['custom.demo-request', 'custom.website-lead'])
+    expect(c.primaryEmail).toEqual({
+      email,
+      subscriptionStatus: 'NOT_SET',
+      deliverabilityStatus: 'NOT_SET',
+    })
+    expect([...c.info.labelKeys!.items].sort()).toEqual([
+      'custom.demo-request',
+      'custom.website-lead',
+    ])
     expect(c.info.extendedFields?.items).toEqual({
       'custom.interest': 'pricing',
       'custom.message': 'Call me about plans',
@@ -46,7 +62,12 @@ describe('POST /v1/forms/:formId/submissions', () => {
   it('updates the same contact for the same email in other case and spacing (append)', async () => {
     const email = uniqueEmail('bob')
     await submit({ ...VALID, email, firstName: 'Bob' })
-    const res = await submit({ ...VALID, email: `  ${email.toUpperCase()}  `, firstName: 'Robert', phone: '+44 20 7946 0958' })
+    const res = await submit({
+      ...VALID,
+      email: `  ${email.toUpperCase()}  `,
+      firstName: 'Robert',
+      phone: '+44 20 7946 0958',
+    })
     expect(res.status).toBe(202)
 
     const contacts = await contactsWithEmail(email)
@@ -78,7 +99,9 @@ describe('POST /v1/forms/:formId/submissions', () => {
     const email = uniqueEmail('race')
     const variants = [email, email.toUpperCase(), ` ${email} `, email.replace(/^r/, 'R')]
     const answers = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => submit({ ...VALID, email: variants[i % variants.length] }))
+      Array.from({ length: 20 }, (_, i) =>
+        submit({ ...VALID, email: variants[i % variants.length] })
+      )
     )
     expect(answers.map((r) => r.status)).toEqual(Array(20).fill(202))
     const contacts = await contactsWithEmail(email)
@@ -97,7 +120,11 @@ describe('POST /v1/forms/:formId/submissions', () => {
     expect(second.status).toBe(202)
     expect(await second.text()).toBe(await first.text())
 
-    const rows = await env.DB.prepare('SELECT COUNT(*) AS n FROM submissions WHERE idempotency_key = ?').bind(key).first<{ n: number }>()
+    const rows = await env.DB.prepare(
+      'SELECT COUNT(*) AS n FROM submissions WHERE idempotency_key = ?'
+    )
+      .bind(key)
+      .first<{ n: number }>()
     expect(rows?.n).toBe(1)
     const contacts = await contactsWithEmail(email)
     expect(contacts).toHaveLength(1)
@@ -111,9 +138,10 @@ describe('POST /v1/forms/:formId/submissions', () => {
     const other = uniqueEmail('other')
     const res = await submit({ ...VALID, email: other }, { idempotencyKey: key })
     expect(res.status).toBe(422)
-    expect((await res.json<{ details: { applicationError: { code: string } } }>()).details.applicationError.code).toBe(
-      'IDEMPOTENCY_KEY_REUSED'
-    )
+    expect(
+      (await res.json<{ details: { applicationError: { code: string } } }>()).details
+        .applicationError.code
+    ).toBe('IDEMPOTENCY_KEY_REUSED')
     expect(await contactsWithEmail(other)).toHaveLength(0)
   })
 
@@ -133,10 +161,18 @@ describe('POST /v1/forms/:formId/submissions', () => {
     const email = uniqueEmail('consent')
     const res = await submit(
       { ...VALID, email },
-      { context: { pageUrl: 'http://localhost:8787/pricing?utm_source=news', referrer: '', utm: { source: 'news' } } }
+      {
+        context: {
+          pageUrl: 'http://localhost:8787/pricing?utm_source=news',
+          referrer: '',
+          utm: { source: 'news' },
+        },
+      }
     )
     const { submissionId } = await res.json<{ submissionId: string }>()
-    const row = await env.DB.prepare('SELECT * FROM submissions WHERE id = ?').bind(submissionId).first<Record<string, string>>()
+    const row = await env.DB.prepare('SELECT * FROM submissions WHERE id = ?')
+      .bind(submissionId)
+      .first<Record<string, string>>()
     expect(row?.status).toBe('processed')
     expect(JSON.parse(row!.consent!)).toEqual({
       field: 'consent',
@@ -158,10 +194,14 @@ describe('POST /v1/forms/:formId/submissions', () => {
 
 describe('POST /v1/forms/:formId/submissions, refused', () => {
   const storedWith = async (marker: string) =>
-    (await env.DB.prepare('SELECT COUNT(*) AS n FROM submissions WHERE submitted_values LIKE ?').bind(`%${marker}%`).first<{ n: number }>())!.n
+    (await env.DB.prepare('SELECT COUNT(*) AS n FROM submissions WHERE submitted_values LIKE ?')
+      .bind(`%${marker}%`)
+      .first<{ n: number }>())!.n
 
   async function violations(res: Response) {
-    const body = await res.json<{ details: { validationError: { fieldViolations: { field: string; violatedRule: string }[] } } }>()
+    const body = await res.json<{
+      details: { validationError: { fieldViolations: { field: string; violatedRule: string }[] } }
+    }>()
     return body.details.validationError.fieldViolations
   }
 
@@ -169,24 +209,35 @@ describe('POST /v1/forms/:formId/submissions, refused', () => {
     const marker = crypto.randomUUID()
     const res = await submit({ consent: true, firstName: marker })
     expect(res.status).toBe(400)
-    expect(await violations(res)).toEqual([expect.objectContaining({ field: 'email', violatedRule: 'REQUIRED_FIELD' })])
+    expect(await violations(res)).toEqual([
+      expect.objectContaining({ field: 'email', violatedRule: 'REQUIRED_FIELD' }),
+    ])
     expect(await storedWith(marker)).toBe(0)
   })
 
   it('gives 400 naming a bad email', async () => {
     const res = await submit({ ...VALID, email: 'not-an-email' })
     expect(res.status).toBe(400)
-    expect(await violations(res)).toEqual([expect.objectContaining({ field: 'email', violatedRule: 'FORMAT' })])
+    expect(await violations(res)).toEqual([
+      expect.objectContaining({ field: 'email', violatedRule: 'FORMAT' }),
+    ])
   })
 
   it('gives 400 when the required consent is not given', async () => {
     const res = await submit({ email: uniqueEmail(), consent: false })
     expect(res.status).toBe(400)
-    expect(await violations(res)).toEqual([expect.objectContaining({ field: 'consent', violatedRule: 'REQUIRED_FIELD' })])
+    expect(await violations(res)).toEqual([
+      expect.objectContaining({ field: 'consent', violatedRule: 'REQUIRED_FIELD' }),
+    ])
   })
 
   it('gives 400 for a select value outside its options and for a bad phone', async () => {
-    const res = await submit({ ...VALID, email: uniqueEmail(), interest: 'free stuff', phone: 'call me maybe' })
+    const res = await submit({
+      ...VALID,
+      email: uniqueEmail(),
+      interest: 'free stuff',
+      phone: 'call me maybe',
+    })
     expect(res.status).toBe(400)
     expect((await violations(res)).map((v) => [v.field, v.violatedRule]).sort()).toEqual([
       ['interest', 'INVALID_ENUM_VALUE'],
@@ -198,17 +249,27 @@ describe('POST /v1/forms/:formId/submissions, refused', () => {
     const email = uniqueEmail()
     const inValues = await submit({ ...VALID, email, labels: ['VIP'] })
     expect(inValues.status).toBe(400)
-    expect(await violations(inValues)).toEqual([expect.objectContaining({ field: 'labels', violatedRule: 'FIELD_NOT_ALLOWED' })])
-    const topLevel = await submit({}, { body: JSON.stringify({ values: { ...VALID, email }, extendedFields: {} }) })
+    expect(await violations(inValues)).toEqual([
+      expect.objectContaining({ field: 'labels', violatedRule: 'FIELD_NOT_ALLOWED' }),
+    ])
+    const topLevel = await submit(
+      {},
+      { body: JSON.stringify({ values: { ...VALID, email }, extendedFields: {} }) }
+    )
     expect(topLevel.status).toBe(400)
-    expect(await violations(topLevel)).toEqual([expect.objectContaining({ field: 'extendedFields' })])
+    expect(await violations(topLevel)).toEqual([
+      expect.objectContaining({ field: 'extendedFields' }),
+    ])
     expect(await contactsWithEmail(email)).toHaveLength(0)
   })
 
   it('gives 400 for a body that is not JSON', async () => {
     const res = await submit({}, { body: '{"values":' })
     expect(res.status).toBe(400)
-    expect((await res.json<{ details: { applicationError: { code: string } } }>()).details.applicationError.code).toBe('MALFORMED_BODY')
+    expect(
+      (await res.json<{ details: { applicationError: { code: string } } }>()).details
+        .applicationError.code
+    ).toBe('MALFORMED_BODY')
   })
 
   it('gives 404 for an unknown form', async () => {
@@ -216,7 +277,13 @@ describe('POST /v1/forms/:formId/submissions, refused', () => {
     expect(res.status).toBe(404)
     expect(await res.json()).toEqual({
       message: 'There is no form "no-such-form".',
-      details: { applicationError: { code: 'FORM_NOT_FOUND', description: 'There is no form "no-such-form".', data: { formId: 'no-such-form' } } },
+      details: {
+        applicationError: {
+          code: 'FORM_NOT_FOUND',
+          description: 'There is no form "no-such-form".',
+          data: { formId: 'no-such-form' },
+        },
+      },
     })
   })
 
@@ -224,7 +291,10 @@ describe('POST /v1/forms/:formId/submissions, refused', () => {
     const email = uniqueEmail()
     const res = await submit({ ...VALID, email }, { origin: 'https://evil.example' })
     expect(res.status).toBe(403)
-    expect((await res.json<{ details: { applicationError: { code: string } } }>()).details.applicationError.code).toBe('ORIGIN_NOT_ALLOWED')
+    expect(
+      (await res.json<{ details: { applicationError: { code: string } } }>()).details
+        .applicationError.code
+    ).toBe('ORIGIN_NOT_ALLOWED')
     expect(await contactsWithEmail(email)).toHaveLength(0)
   })
 

@@ -37,10 +37,17 @@ export interface SubmissionAnswer {
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/
 
 /** Runs steps 3–8 and 10 of the pipeline; throws ApiError for anything the visitor must fix. */
-export async function acceptSubmission(db: D1Database, req: SubmissionRequest): Promise<SubmissionAnswer> {
+export async function acceptSubmission(
+  db: D1Database,
+  req: SubmissionRequest
+): Promise<SubmissionAnswer> {
   if (req.idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(req.idempotencyKey)) {
     throw validationError([
-      { field: 'Idempotency-Key', description: 'Use 1 to 255 visible ASCII characters, such as a UUID', violatedRule: 'FORMAT' },
+      {
+        field: 'Idempotency-Key',
+        description: 'Use 1 to 255 visible ASCII characters, such as a UUID',
+        violatedRule: 'FORMAT',
+      },
     ])
   }
   const payload = req.parsedBody !== undefined ? req.parsedBody : parseJson(req.rawBody)
@@ -107,7 +114,9 @@ export async function acceptSubmission(db: D1Database, req: SubmissionRequest): 
   } catch (err) {
     // The submission is recorded and stays pending; the visitor's answer does not change.
     console.error('capture failed; submission kept pending', submissionId, err)
-    await markAttemptFailed(db, submissionId, String(err)).run().catch(() => {})
+    await markAttemptFailed(db, submissionId, String(err))
+      .run()
+      .catch(() => {})
   }
   return { status: 202, body: answer, submissionId }
 }
@@ -124,12 +133,16 @@ function replay(stored: StoredAnswer, bodyHash: string): SubmissionAnswer {
 }
 
 /** Values typed for the field as it exists: an existing field keeps its own data type. */
-function extendedValues(plan: CapturePlan, fields: Map<string, { key: string; displayName: string; dataType?: string }>) {
+function extendedValues(
+  plan: CapturePlan,
+  fields: Map<string, { key: string; displayName: string; dataType?: string }>
+) {
   const out = []
   for (const planned of plan.extendedValues) {
     const entry = fields.get(planned.displayName)!
     const dataType = (entry.dataType ?? planned.dataType) as typeof planned.dataType
-    const value = dataType === planned.dataType ? planned.value : coerceExtendedValue(dataType, planned.value)
+    const value =
+      dataType === planned.dataType ? planned.value : coerceExtendedValue(dataType, planned.value)
     if (value === undefined) {
       console.warn(`extended field "${planned.displayName}" is ${dataType}; value skipped`)
       continue
@@ -141,9 +154,14 @@ function extendedValues(plan: CapturePlan, fields: Map<string, { key: string; di
 
 function requireContactKey(form: FormConfig, plan: CapturePlan): void {
   if (plan.email || plan.phone) return
-  const keyField = form.fields.find((f) => f.maps === 'email') ?? form.fields.find((f) => f.maps === 'phone')!
+  const keyField =
+    form.fields.find((f) => f.maps === 'email') ?? form.fields.find((f) => f.maps === 'phone')!
   throw validationError([
-    { field: keyField.name, description: 'Enter an email address or a phone number', violatedRule: 'REQUIRED_FIELD' },
+    {
+      field: keyField.name,
+      description: 'Enter an email address or a phone number',
+      violatedRule: 'REQUIRED_FIELD',
+    },
   ])
 }
 

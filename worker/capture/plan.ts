@@ -34,8 +34,15 @@ export interface CapturePlan {
   onDuplicate: FormConfig['onDuplicate']
 }
 
-export function planCapture(form: FormConfig, values: Record<string, CleanValue | undefined>): CapturePlan {
-  const plan: CapturePlan = { labels: [...form.labels], extendedValues: [], onDuplicate: form.onDuplicate }
+export function planCapture(
+  form: FormConfig,
+  values: Record<string, CleanValue | undefined>
+): CapturePlan {
+  const plan: CapturePlan = {
+    labels: [...form.labels],
+    extendedValues: [],
+    onDuplicate: form.onDuplicate,
+  }
   for (const field of form.fields) {
     const value = values[field.name]
     if (value === undefined || field.maps === undefined) continue
@@ -43,7 +50,11 @@ export function planCapture(form: FormConfig, values: Record<string, CleanValue 
       if (typeof value !== 'string') continue
       const coerced = coerceExtendedValue(field.maps.dataType, value)
       if (coerced === undefined) continue
-      plan.extendedValues.push({ displayName: field.maps.extendedField, dataType: field.maps.dataType, value: coerced })
+      plan.extendedValues.push({
+        displayName: field.maps.extendedField,
+        dataType: field.maps.dataType,
+        value: coerced,
+      })
       continue
     }
     if (field.maps === 'phone') {
@@ -70,7 +81,11 @@ export function planCapture(form: FormConfig, values: Record<string, CleanValue 
     }
   }
   for (const constant of form.extendedFields) {
-    plan.extendedValues.push({ displayName: constant.displayName, dataType: constant.dataType, value: constant.value })
+    plan.extendedValues.push({
+      displayName: constant.displayName,
+      dataType: constant.dataType,
+      value: constant.value,
+    })
   }
   return plan
 }

@@ -51,12 +51,21 @@ export function captureStatements(db: D1Database, input: CaptureBatchInput): D1P
          SELECT ?2, 1, 'OTHER', ?3, ?3, ?3, 'FORM_SUBMITTED', ?4, ?5, ?6, ?7
          WHERE ${TARGET} = ?2`
       )
-      .bind(...ids, now, plan.firstName ?? null, plan.lastName ?? null, plan.company ?? null, plan.jobTitle ?? null)
+      .bind(
+        ...ids,
+        now,
+        plan.firstName ?? null,
+        plan.lastName ?? null,
+        plan.company ?? null,
+        plan.jobTitle ?? null
+      )
   )
 
   // 3. Or update the duplicate: append fills empty fields only; overwrite replaces given ones.
   const set = (column: string, n: number) =>
-    plan.onDuplicate === 'overwrite' ? `${column} = COALESCE(?${n}, ${column})` : `${column} = COALESCE(${column}, ?${n})`
+    plan.onDuplicate === 'overwrite'
+      ? `${column} = COALESCE(?${n}, ${column})`
+      : `${column} = COALESCE(${column}, ?${n})`
   statements.push(
     db
       .prepare(
@@ -65,7 +74,14 @@ export function captureStatements(db: D1Database, input: CaptureBatchInput): D1P
            ${set('first_name', 4)}, ${set('last_name', 5)}, ${set('company', 6)}, ${set('job_title', 7)}
          WHERE id = ${TARGET} AND id <> ?2`
       )
-      .bind(...ids, now, plan.firstName ?? null, plan.lastName ?? null, plan.company ?? null, plan.jobTitle ?? null)
+      .bind(
+        ...ids,
+        now,
+        plan.firstName ?? null,
+        plan.lastName ?? null,
+        plan.company ?? null,
+        plan.jobTitle ?? null
+      )
   )
 
   // 4. The email, unless the contact has it already; primary only when it is the first.
@@ -90,7 +106,9 @@ export function captureStatements(db: D1Database, input: CaptureBatchInput): D1P
     if (plan.onDuplicate === 'overwrite') {
       statements.push(
         db
-          .prepare(`UPDATE contact_phones SET is_primary = (e164_phone IS ?3) WHERE contact_id = ${TARGET}`)
+          .prepare(
+            `UPDATE contact_phones SET is_primary = (e164_phone IS ?3) WHERE contact_id = ${TARGET}`
+          )
           .bind(...ids, e164Phone)
       )
     }
@@ -105,7 +123,14 @@ export function captureStatements(db: D1Database, input: CaptureBatchInput): D1P
            WHERE t.id IS NOT NULL
              AND NOT EXISTS (SELECT 1 FROM contact_phones WHERE contact_id = t.id AND e164_phone = ?6)`
         )
-        .bind(...ids, crypto.randomUUID(), phone, countryCode ?? null, e164Phone, plan.onDuplicate === 'overwrite' ? 1 : 0)
+        .bind(
+          ...ids,
+          crypto.randomUUID(),
+          phone,
+          countryCode ?? null,
+          e164Phone,
+          plan.onDuplicate === 'overwrite' ? 1 : 0
+        )
     )
   }
 

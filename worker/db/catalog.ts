@@ -27,21 +27,32 @@ export interface CatalogEntry {
 export type CatalogTable = 'labels' | 'extended_fields'
 
 /** Existing entries that have one of these display names, or one of the keys they would get. */
-export function selectCatalog(db: D1Database, table: CatalogTable, displayNames: string[]): D1PreparedStatement {
+export function selectCatalog(
+  db: D1Database,
+  table: CatalogTable,
+  displayNames: string[]
+): D1PreparedStatement {
   const columns = table === 'labels' ? 'key, display_name' : 'key, display_name, data_type'
   return db
     .prepare(
       `SELECT ${columns} FROM ${table} WHERE namespace = ?1
          AND (display_name IN (SELECT value FROM json_each(?2)) OR key IN (SELECT value FROM json_each(?3)))`
     )
-    .bind(CUSTOM_NAMESPACE, JSON.stringify(displayNames), JSON.stringify(displayNames.flatMap(keyCandidates)))
+    .bind(
+      CUSTOM_NAMESPACE,
+      JSON.stringify(displayNames),
+      JSON.stringify(displayNames.flatMap(keyCandidates))
+    )
 }
 
 /**
  * The key for each display name: the existing entry's, else the first free `custom.<slug>` form.
  * Two names with one slug (`Demo request`, `demo request`) get distinct keys.
  */
-export function resolveCatalog(displayNames: string[], rows: CatalogRow[]): Map<string, CatalogEntry> {
+export function resolveCatalog(
+  displayNames: string[],
+  rows: CatalogRow[]
+): Map<string, CatalogEntry> {
   const byName = new Map(rows.map((r) => [r.display_name, r]))
   const taken = new Set(rows.map((r) => r.key))
   const out = new Map<string, CatalogEntry>()
@@ -49,10 +60,16 @@ export function resolveCatalog(displayNames: string[], rows: CatalogRow[]): Map<
     if (out.has(name)) continue
     const existing = byName.get(name)
     if (existing) {
-      out.set(name, { key: existing.key, displayName: name, ...(existing.data_type ? { dataType: existing.data_type } : {}) })
+      out.set(name, {
+        key: existing.key,
+        displayName: name,
+        ...(existing.data_type ? { dataType: existing.data_type } : {}),
+      })
       continue
     }
-    const key = keyCandidates(name).find((k) => !taken.has(k)) ?? `${customKey(name)}-${crypto.randomUUID().slice(0, 8)}`
+    const key =
+      keyCandidates(name).find((k) => !taken.has(k)) ??
+      `${customKey(name)}-${crypto.randomUUID().slice(0, 8)}`
     taken.add(key)
     out.set(name, { key, displayName: name })
   }

@@ -12,14 +12,32 @@ export interface SqlCondition {
   params: unknown[]
 }
 
-type Operator = '$eq' | '$ne' | '$in' | '$gt' | '$gte' | '$lt' | '$lte' | '$hasSome' | '$hasAll' | '$exists' | '$startsWith'
+type Operator =
+  | '$eq'
+  | '$ne'
+  | '$in'
+  | '$gt'
+  | '$gte'
+  | '$lt'
+  | '$lte'
+  | '$hasSome'
+  | '$hasAll'
+  | '$exists'
+  | '$startsWith'
 
 interface FieldRule {
   operators: Operator[]
   compile(op: Operator, value: unknown): SqlCondition
 }
 
-const COMPARE: Partial<Record<Operator, string>> = { $eq: '=', $ne: '<>', $gt: '>', $gte: '>=', $lt: '<', $lte: '<=' }
+const COMPARE: Partial<Record<Operator, string>> = {
+  $eq: '=',
+  $ne: '<>',
+  $gt: '>',
+  $gte: '>=',
+  $lt: '<',
+  $lte: '<=',
+}
 
 /** A date field: values are ISO-8601 instants, compared as stored (UTC, milliseconds). */
 function dateField(column: string): FieldRule {
@@ -38,11 +56,17 @@ function textColumn(column: string): FieldRule {
     compile(op, value) {
       switch (op) {
         case '$in':
-          return { sql: `${column} IN (SELECT value FROM json_each(?))`, params: [JSON.stringify(strings(value))] }
+          return {
+            sql: `${column} IN (SELECT value FROM json_each(?))`,
+            params: [JSON.stringify(strings(value))],
+          }
         case '$exists':
           return { sql: `${column} IS ${boolean(value) ? 'NOT NULL' : 'NULL'}`, params: [] }
         case '$startsWith':
-          return { sql: `lower(${column}) LIKE ? ESCAPE '\\'`, params: [`${escapeLike(string(value).toLowerCase())}%`] }
+          return {
+            sql: `lower(${column}) LIKE ? ESCAPE '\\'`,
+            params: [`${escapeLike(string(value).toLowerCase())}%`],
+          }
         case '$ne':
           return { sql: `${column} IS NOT ?`, params: [string(value)] }
         default:
@@ -55,7 +79,8 @@ function textColumn(column: string): FieldRule {
 /** Emails match by their normalised form, so a filter finds an address in any case. */
 function emailField(primaryOnly: boolean): FieldRule {
   const scope = primaryOnly ? ' AND is_primary = 1' : ''
-  const having = (cond: string) => `c.id IN (SELECT contact_id FROM contact_emails WHERE ${cond}${scope})`
+  const having = (cond: string) =>
+    `c.id IN (SELECT contact_id FROM contact_emails WHERE ${cond}${scope})`
   return {
     operators: ['$eq', '$ne', '$in', '$exists'],
     compile(op, value) {
@@ -82,7 +107,10 @@ const labelKeys: FieldRule = {
     const keys = strings(value)
     const inKeys = 'label_key IN (SELECT value FROM json_each(?))'
     if (op === '$hasSome') {
-      return { sql: `c.id IN (SELECT contact_id FROM contact_labels WHERE ${inKeys})`, params: [JSON.stringify(keys)] }
+      return {
+        sql: `c.id IN (SELECT contact_id FROM contact_labels WHERE ${inKeys})`,
+        params: [JSON.stringify(keys)],
+      }
     }
     return {
       sql: `c.id IN (SELECT contact_id FROM contact_labels WHERE ${inKeys} GROUP BY contact_id HAVING COUNT(*) = ?)`,
@@ -122,7 +150,8 @@ export function compileContactFilter(filter: unknown): SqlCondition {
   const parts: SqlCondition[] = []
   for (const [key, value] of Object.entries(filter)) {
     if (key === '$and' || key === '$or') {
-      if (!Array.isArray(value) || value.length === 0) throw filterError('MALFORMED_FILTER', `${key} takes a list of filters.`)
+      if (!Array.isArray(value) || value.length === 0)
+        throw filterError('MALFORMED_FILTER', `${key} takes a list of filters.`)
       const inner = value.map(compileContactFilter)
       parts.push(join(inner, key === '$and' ? ' AND ' : ' OR '))
     } else if (key === '$not') {
@@ -137,14 +166,23 @@ export function compileContactFilter(filter: unknown): SqlCondition {
 
 function compileField(field: string, condition: unknown): SqlCondition {
   const rule = FIELDS[field]
-  if (!rule) throw filterError('UNSUPPORTED_FILTER_FIELD_UNKNOWN', `Contacts cannot be filtered by "${field}".`, { field })
+  if (!rule)
+    throw filterError(
+      'UNSUPPORTED_FILTER_FIELD_UNKNOWN',
+      `Contacts cannot be filtered by "${field}".`,
+      { field }
+    )
   // A bare value means $eq.
   const ops = isPlainObject(condition) ? Object.entries(condition) : [['$eq', condition] as const]
-  if (ops.length === 0) throw filterError('MALFORMED_FILTER', `The condition on "${field}" is empty.`, { field })
+  if (ops.length === 0)
+    throw filterError('MALFORMED_FILTER', `The condition on "${field}" is empty.`, { field })
   return join(
     ops.map(([op, value]) => {
       if (!rule.operators.includes(op as Operator)) {
-        throw filterError('UNSUPPORTED_FILTER_OPERATOR', `"${field}" does not support ${op}.`, { field, operator: op })
+        throw filterError('UNSUPPORTED_FILTER_OPERATOR', `"${field}" does not support ${op}.`, {
+          field,
+          operator: op,
+        })
       }
       return rule.compile(op as Operator, value)
     }),
@@ -160,25 +198,38 @@ function join(parts: SqlCondition[], glue: string): SqlCondition {
 function toInstant(value: unknown): string {
   const date = typeof value === 'string' || typeof value === 'number' ? new Date(value) : undefined
   if (!date || Number.isNaN(date.getTime())) {
-    throw filterError('UNSUPPORTED_FILTER_VALUE', 'Dates are ISO-8601 strings such as 2026-01-31T12:00:00.000Z.')
+    throw filterError(
+      'UNSUPPORTED_FILTER_VALUE',
+      'Dates are ISO-8601 strings such as 2026-01-31T12:00:00.000Z.'
+    )
   }
   return date.toISOString()
 }
 
 function string(value: unknown): string {
-  if (typeof value !== 'string') throw filterError('UNSUPPORTED_FILTER_VALUE_TYPE', 'This filter takes a string.')
+  if (typeof value !== 'string')
+    throw filterError('UNSUPPORTED_FILTER_VALUE_TYPE', 'This filter takes a string.')
   return value
 }
 
 function strings(value: unknown): string[] {
-  if (!Array.isArray(value) || value.length === 0 || value.length > 1000 || !value.every((v) => typeof v === 'string')) {
-    throw filterError('UNSUPPORTED_FILTER_VALUE_TYPE', 'This filter takes a list of 1 to 1000 strings.')
+  if (
+    !Array.isArray(value) ||
+    value.length === 0 ||
+    value.length > 1000 ||
+    !value.every((v) => typeof v === 'string')
+  ) {
+    throw filterError(
+      'UNSUPPORTED_FILTER_VALUE_TYPE',
+      'This filter takes a list of 1 to 1000 strings.'
+    )
   }
   return value
 }
 
 function boolean(value: unknown): boolean {
-  if (typeof value !== 'boolean') throw filterError('UNSUPPORTED_FILTER_VALUE_TYPE', '$exists takes true or false.')
+  if (typeof value !== 'boolean')
+    throw filterError('UNSUPPORTED_FILTER_VALUE_TYPE', '$exists takes true or false.')
   return value
 }
 

@@ -74,32 +74,52 @@ export interface ContactSelection {
 
 /** One contact by id, or undefined. */
 export async function getContact(db: D1Database, id: string): Promise<Contact | undefined> {
-  const { contacts } = await selectContacts(db, {
-    where: { sql: 'c.id = ?', params: [id] },
-    orderBy: 'c.id',
-    limit: 1,
-    offset: 0,
-  }, false)
+  const { contacts } = await selectContacts(
+    db,
+    {
+      where: { sql: 'c.id = ?', params: [id] },
+      orderBy: 'c.id',
+      limit: 1,
+      offset: 0,
+    },
+    false
+  )
   return contacts[0]
 }
 
 /** A page of contacts matching `where`, with the total count when asked. */
-export async function selectContacts(db: D1Database, sel: ContactSelection, withTotal = true): Promise<ContactPage> {
+export async function selectContacts(
+  db: D1Database,
+  sel: ContactSelection,
+  withTotal = true
+): Promise<ContactPage> {
   const page = `SELECT c.id FROM contacts c WHERE ${sel.where.sql} ORDER BY ${sel.orderBy} LIMIT ? OFFSET ?`
   const pageParams = [...sel.where.params, sel.limit, sel.offset]
   const children = (table: string, columns: string, order: string) =>
     db
-      .prepare(`SELECT ${columns} FROM ${table} WHERE contact_id IN (${page}) ORDER BY contact_id, ${order}`)
+      .prepare(
+        `SELECT ${columns} FROM ${table} WHERE contact_id IN (${page}) ORDER BY contact_id, ${order}`
+      )
       .bind(...pageParams)
   const statements = [
-    db.prepare(`SELECT c.* FROM contacts c WHERE c.id IN (${page}) ORDER BY ${sel.orderBy}`).bind(...pageParams),
+    db
+      .prepare(`SELECT c.* FROM contacts c WHERE c.id IN (${page}) ORDER BY ${sel.orderBy}`)
+      .bind(...pageParams),
     children('contact_emails', 'id, contact_id, tag, email, is_primary', 'position'),
-    children('contact_phones', 'id, contact_id, tag, phone, country_code, e164_phone, is_primary', 'position'),
+    children(
+      'contact_phones',
+      'id, contact_id, tag, phone, country_code, e164_phone, is_primary',
+      'position'
+    ),
     children('contact_addresses', 'id, contact_id, tag, address', 'position'),
     children('contact_labels', 'contact_id, label_key', 'label_key'),
     children('contact_extended_values', 'contact_id, field_key, value', 'field_key'),
     ...(withTotal
-      ? [db.prepare(`SELECT COUNT(*) AS total FROM contacts c WHERE ${sel.where.sql}`).bind(...sel.where.params)]
+      ? [
+          db
+            .prepare(`SELECT COUNT(*) AS total FROM contacts c WHERE ${sel.where.sql}`)
+            .bind(...sel.where.params),
+        ]
       : []),
   ]
   const [rows, emails, phones, addresses, labels, values, total] = await db.batch(statements)
@@ -122,12 +142,21 @@ export async function selectContacts(db: D1Database, sel: ContactSelection, with
       values: valuesBy.get(row.id) ?? [],
     })
   )
-  return { contacts, total: total ? Number((total.results[0] as { total: number }).total) : contacts.length }
+  return {
+    contacts,
+    total: total ? Number((total.results[0] as { total: number }).total) : contacts.length,
+  }
 }
 
 function toContact(
   row: ContactRow,
-  related: { emails: EmailRow[]; phones: PhoneRow[]; addresses: AddressRow[]; labels: LabelRow[]; values: ValueRow[] }
+  related: {
+    emails: EmailRow[]
+    phones: PhoneRow[]
+    addresses: AddressRow[]
+    labels: LabelRow[]
+    values: ValueRow[]
+  }
 ): Contact {
   const emails: ContactEmail[] = related.emails.map((e) => ({
     id: e.id,
@@ -183,7 +212,11 @@ function toContact(
       emails: { items: emails },
       phones: { items: phones },
       addresses: {
-        items: related.addresses.map((a) => ({ id: a.id, tag: a.tag as 'UNTAGGED', address: JSON.parse(a.address) })),
+        items: related.addresses.map((a) => ({
+          id: a.id,
+          tag: a.tag as 'UNTAGGED',
+          address: JSON.parse(a.address),
+        })),
       },
       ...(row.company !== null ? { company: row.company } : {}),
       ...(row.job_title !== null ? { jobTitle: row.job_title } : {}),
@@ -191,7 +224,9 @@ function toContact(
       ...(row.locale !== null ? { locale: row.locale } : {}),
       labelKeys: { items: related.labels.map((l) => l.label_key) },
       extendedFields: {
-        items: Object.fromEntries(related.values.map((v) => [v.field_key, JSON.parse(v.value) as string | number])),
+        items: Object.fromEntries(
+          related.values.map((v) => [v.field_key, JSON.parse(v.value) as string | number])
+        ),
       },
     },
   }

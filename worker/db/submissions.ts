@@ -47,7 +47,11 @@ export function insertSubmission(db: D1Database, row: SubmissionRow): D1Prepared
 }
 
 /** The submission that holds this form's Idempotency-Key, with the answer it was given. */
-export function selectAnswerByKey(db: D1Database, formId: string, idempotencyKey: string): D1PreparedStatement {
+export function selectAnswerByKey(
+  db: D1Database,
+  formId: string,
+  idempotencyKey: string
+): D1PreparedStatement {
   return db
     .prepare(
       `SELECT id, body_hash, response_status, response_body FROM submissions
@@ -57,8 +61,14 @@ export function selectAnswerByKey(db: D1Database, formId: string, idempotencyKey
 }
 
 /** Notes a failed attempt to write the contact; the submission stays pending for a retry. */
-export function markAttemptFailed(db: D1Database, submissionId: string, error: string): D1PreparedStatement {
+export function markAttemptFailed(
+  db: D1Database,
+  submissionId: string,
+  error: string
+): D1PreparedStatement {
   return db
-    .prepare(`UPDATE submissions SET attempts = attempts + 1, last_error = ? WHERE id = ? AND status = 'pending'`)
+    .prepare(
+      `UPDATE submissions SET attempts = attempts + 1, last_error = ? WHERE id = ? AND status = 'pending'`
+    )
     .bind(error.slice(0, 1000), submissionId)
 }

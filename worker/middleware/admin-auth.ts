@@ -18,7 +18,11 @@ export function adminAuth(): MiddlewareHandler<{ Bindings: Env }> {
     const header = c.req.header('Authorization') ?? ''
     const given = header.replace(/^Bearer\s+/i, '').trim()
     if (!expected || !given || !(await sameSecret(given, expected))) {
-      throw applicationError(401, 'UNAUTHENTICATED', 'A valid API key is required in the Authorization header.')
+      throw applicationError(
+        401,
+        'UNAUTHENTICATED',
+        'A valid API key is required in the Authorization header.'
+      )
     }
     await next()
   }

@@ -8,7 +8,10 @@ import type { z } from 'zod'
 import { toFieldViolations } from '../../shared/submission.ts'
 import { validationError } from '../errors.ts'
 
-export const validate = <T extends z.ZodType, Target extends keyof ValidationTargets>(target: Target, schema: T) =>
+export const validate = <T extends z.ZodType, Target extends keyof ValidationTargets>(
+  target: Target,
+  schema: T
+) =>
   zValidator(target, schema, (result) => {
     if (!result.success) throw validationError(toFieldViolations(result.error.issues))
   })

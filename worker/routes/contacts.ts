@@ -18,9 +18,18 @@ const queryBody = z.object({
       filter: z.record(z.string(), z.unknown()).optional(),
       // Wix documents an array of at most one; one of its own examples sends a bare object.
       sort: z
-        .union([z.array(z.object({ fieldName: z.string(), order: z.enum(['ASC', 'DESC']).default('ASC') })).max(1), z.object({ fieldName: z.string(), order: z.enum(['ASC', 'DESC']).default('ASC') })])
+        .union([
+          z
+            .array(
+              z.object({ fieldName: z.string(), order: z.enum(['ASC', 'DESC']).default('ASC') })
+            )
+            .max(1),
+          z.object({ fieldName: z.string(), order: z.enum(['ASC', 'DESC']).default('ASC') }),
+        ])
         .optional(),
-      paging: z.object({ limit: z.number().int().optional(), offset: z.number().int().min(0).default(0) }).optional(),
+      paging: z
+        .object({ limit: z.number().int().optional(), offset: z.number().int().min(0).default(0) })
+        .optional(),
     })
     .default({}),
 })
@@ -30,7 +39,8 @@ export const contactRoutes = new Hono<{ Bindings: Env }>()
 contactRoutes.get('/contacts/v4/contacts/:id', async (c) => {
   const id = c.req.param('id')
   const contact = await getContact(c.env.DB, id)
-  if (!contact) throw applicationError(404, 'CONTACT_NOT_FOUND', `There is no contact "${id}".`, { id })
+  if (!contact)
+    throw applicationError(404, 'CONTACT_NOT_FOUND', `There is no contact "${id}".`, { id })
   return c.json({ contact })
 })
 
@@ -39,7 +49,11 @@ contactRoutes.post('/contacts/v4/contacts/query', validate('json', queryBody), a
   const sort = Array.isArray(query.sort) ? query.sort[0] : query.sort
   const sortColumn = SORT_COLUMNS[sort?.fieldName ?? 'createdDate']
   if (!sortColumn) {
-    throw applicationError(400, 'UNSUPPORTED_SORT_FIELD', `Contacts cannot be sorted by "${sort?.fieldName}".`)
+    throw applicationError(
+      400,
+      'UNSUPPORTED_SORT_FIELD',
+      `Contacts cannot be sorted by "${sort?.fieldName}".`
+    )
   }
   const limit = query.paging?.limit ?? DEFAULT_LIMIT
   if (limit < 1 || limit > MAX_LIMIT) {
@@ -56,6 +70,11 @@ contactRoutes.post('/contacts/v4/contacts/query', validate('json', queryBody), a
   })
   return c.json({
     contacts: page.contacts,
-    pagingMetadata: { count: page.contacts.length, offset, total: page.total, tooManyToCount: false },
+    pagingMetadata: {
+      count: page.contacts.length,
+      offset,
+      total: page.total,
+      tooManyToCount: false,
+    },
   })
 })

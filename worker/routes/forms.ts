@@ -45,13 +45,22 @@ formRoutes.post('/v1/forms/:formId/submissions', async (c) => {
   const form = requireForm(formId)
   const origin = c.req.header('Origin')
   if (origin !== undefined && !isOriginAllowed(form, origin, new URL(c.req.url).origin)) {
-    throw applicationError(403, 'ORIGIN_NOT_ALLOWED', 'This form does not accept submissions from this site.', {
-      origin,
-    })
+    throw applicationError(
+      403,
+      'ORIGIN_NOT_ALLOWED',
+      'This form does not accept submissions from this site.',
+      {
+        origin,
+      }
+    )
   }
   const type = c.req.header('Content-Type') ?? ''
   if (!/^application\/json\b/i.test(type)) {
-    throw applicationError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the submission as application/json.')
+    throw applicationError(
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+      'Send the submission as application/json.'
+    )
   }
   const answer = await acceptSubmission(c.env.DB, {
     formId,
