@@ -58,6 +58,7 @@ export async function acceptSubmission(
   requireContactKey(req.form, plan)
 
   const now = new Date().toISOString()
+  const bodyHash = await sha256(req.rawBody)
   const submissionId = crypto.randomUUID()
   const answer = JSON.stringify({ submissionId, status: 'accepted' })
   const consentField = req.form.fields.find((f) => f.type === 'consent')
@@ -81,7 +82,7 @@ export async function acceptSubmission(
       id: submissionId,
       formId: req.formId,
       idempotencyKey: req.idempotencyKey ?? null,
-      bodyHash: await sha256(req.rawBody),
+      bodyHash,
       values,
       context,
       consent,
@@ -95,7 +96,7 @@ export async function acceptSubmission(
   ])
   const [, labelRows, fieldRows, keyRows] = results
   const stored = keyRows?.results[0] as StoredAnswer | undefined
-  if (stored && stored.id !== submissionId) return replay(stored, await sha256(req.rawBody))
+  if (stored && stored.id !== submissionId) return replay(stored, bodyHash)
 
   // Round trip 2: the contact change, atomically.
   const labels = resolveCatalog(labelNames, labelRows!.results as unknown as CatalogRow[])

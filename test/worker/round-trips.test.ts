@@ -1,0 +1,64 @@
+import { env } from 'cloudflare:workers'
+import { describe, expect, it } from 'vitest'
+import forms from '../../forms.config.ts'
+import { acceptSubmission } from '../../worker/capture/pipeline.ts'
+import { contactsWithEmail, uniqueEmail } from './helpers.ts'
+
+/** The real D1 binding, counting every call that goes to the database. */
+function countingDb(db: D1Database): { db: D1Database; trips: () => number } {
+  let trips = 0
+  const wrapStatement = (stmt: D1PreparedStatement): D1PreparedStatement =>
+    new Proxy(stmt, {
+      get(target, prop, receiver) {
+        const value = Reflect.get(target, prop, receiver)
+        if (prop === 'bind') return (...args: unknown[]) => wrapStatement(target.bind(...args))
+        if (prop === 'run' || prop === 'all' || prop === 'first' || prop === 'raw') {
+          return (...args: unknown[]) => {
+            trips++
+            return (value as (...a: unknown[]) => unknown).apply(target, args)
+          }
+        }
+        return typeof value === 'function' ? value.bind(target) : value
+      },
+    })
+  const counted = {
+    prepare: (sql: string) => wrapStatement(db.prepare(sql)),
+    batch: (statements: D1PreparedStatement[]) => {
+      trips++
+      return db.batch(statements)
+    },
+  } as unknown as D1Database
+  return { db: counted, trips: () => trips }
+}
+
+describe('capture pipeline round trips', () => {
+  it.each([
+    ['a new contact', false],
+    ['an existing contact', true],
+  ])('takes two D1 round trips for %s', async (_, existing) => {
+    const email = uniqueEmail('trips')
+    const body = (first: string) =>
+      JSON.stringify({
+        values: {
+          email,
+          firstName: first,
+          phone: '+1 212 555 0134',
+          interest: 'support',
+          consent: true,
+        },
+      })
+    if (existing)
+      await acceptSubmission(env.DB, { formId: 'demo', form: forms.demo!, rawBody: body('Ann') })
+    const { db, trips } = countingDb(env.DB)
+    const answer = await acceptSubmission(db, {
+      formId: 'demo',
+      form: forms.demo!,
+      rawBody: body('Anna'),
+      idempotencyKey: crypto.randomUUID(),
+    })
+    expect(answer.status).toBe(202)
+    expect(trips()).toBe(2)
+    const [contact] = await contactsWithEmail(email)
+    expect(contact!.revision).toBe(existing ? 2 : 1)
+  })
+})
