@@ -26,7 +26,7 @@ export default defineConfig(async () => {
         {
           test: {
             name: 'node',
-            include: ['test/node/**/*.test.ts'],
+            include: ['test/node/**/*.test.ts', 'test/e2e/**/*.test.ts'],
             environment: 'node',
             testTimeout: 180_000,
             hookTimeout: 180_000,

@@ -1,17 +1,19 @@
 /**
- * `npm start`: checks forms.config.ts, makes sure a dev admin key exists, migrates the local D1
- * and runs `wrangler dev`. Arguments after `--` go to wrangler (`npm start -- --port 8899`).
+ * `npm start`: checks forms.config.ts, makes sure a dev admin key exists, builds the widget,
+ * migrates the local D1 and runs `wrangler dev`. Arguments after `--` go to wrangler (`npm start -- --port 8899`).
  */
 import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { existsSync, readFileSync, appendFileSync } from 'node:fs'
 import { requireValidFormsConfig } from './lib/forms-config.ts'
 import { run } from './lib/run.ts'
+import { buildWidget } from './lib/widget-bundle.ts'
 
 const args = process.argv.slice(2)
 
 await requireValidFormsConfig()
 ensureDevAdminKey(args)
+await buildWidget({ write: true })
 
 // The local D1 lives where wrangler dev keeps it; migrate the same place.
 const persist = optionValue(args, '--persist-to')

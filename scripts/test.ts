@@ -1,54 +1,84 @@
 /**
  * `npm test`: every check and test suite in turn, then one plain summary line,
- * `N passed, N failed`. A check that is not a test runner (type check, format) counts as one.
+ * `N passed, N failed`. A step that is not a test runner (build, type check, format) counts as one.
  */
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { ensureChromium } from './lib/ensure-chromium.ts'
 import { requireValidFormsConfig } from './lib/forms-config.ts'
 import { run } from './lib/run.ts'
+import { buildWidget } from './lib/widget-bundle.ts'
 
 await requireValidFormsConfig()
 
 let passed = 0
 let failed = 0
-const out = mkdtempSync(join(tmpdir(), 'contact-capture-test-'))
+const reports = mkdtempSync(join(tmpdir(), 'contact-capture-test-'))
 
-async function check(name: string, command: string, args: string[]): Promise<void> {
+function heading(name: string) {
   console.log(`\n── ${name}`)
-  const ok = (await run(command, args)) === 0
+}
+
+function count(ok: boolean, name: string) {
   if (ok) passed++
   else failed++
   console.log(ok ? `✓ ${name}` : `✗ ${name}`)
 }
 
-/** A vitest run whose per-test results are counted from its JSON report. */
-async function vitest(name: string, args: string[]): Promise<void> {
-  console.log(`\n── ${name}`)
-  const report = join(out, `${name.replace(/\W+/g, '-')}.json`)
-  const code = await run('vitest', [
-    'run',
-    ...args,
-    '--reporter=default',
-    '--reporter=json',
-    `--outputFile.json=${report}`,
-  ])
+async function step(name: string, command: string, args: string[]): Promise<void> {
+  heading(name)
+  count((await run(command, args)) === 0, name)
+}
+
+/** A runner whose per-test counts are read from a JSON report it writes. */
+async function suite(
+  name: string,
+  command: string,
+  args: string[],
+  report: string,
+  env = {}
+): Promise<void> {
+  heading(name)
+  const code = await run(command, args, { env: { ...process.env, ...env } })
   try {
-    const json = JSON.parse(readFileSync(report, 'utf8')) as {
-      numPassedTests: number
-      numFailedTests: number
-    }
-    passed += json.numPassedTests
-    failed += json.numFailedTests
-    if (code !== 0 && json.numFailedTests === 0) failed++ // a suite that failed outside any test
+    const json = JSON.parse(readFileSync(report, 'utf8')) as Record<string, number>
+    const ok = json.numPassedTests ?? json.passed ?? 0
+    const bad = json.numFailedTests ?? json.failed ?? 0
+    passed += ok
+    failed += bad
+    if (code !== 0 && bad === 0) failed++ // the run failed outside any single test
   } catch {
     failed++
+    console.log(`✗ ${name}: no report`)
   }
 }
 
-await check('type check', 'tsc', ['-b'])
-await check('format', 'prettier', ['--check', '--log-level=warn', '.'])
-await vitest('worker and start-up tests', [])
+heading('build the widget')
+count(
+  await buildWidget({ write: true }).then(
+    () => true,
+    (e) => (console.error(e), false)
+  ),
+  'build the widget'
+)
+await step('type check', 'tsc', ['-b'])
+await step('format', 'prettier', ['--check', '--log-level=warn', '.'])
+
+const browser = await ensureChromium()
+count(browser, 'Chromium for the browser tests')
+
+const vitestReport = join(reports, 'vitest.json')
+await suite(
+  'worker tests (workerd, local D1), start-up and end-to-end tests',
+  'vitest',
+  ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestReport}`],
+  vitestReport
+)
+if (browser) {
+  const wtrReport = join(reports, 'wtr.json')
+  await suite('widget tests (Chromium)', 'wtr', [], wtrReport, { WTR_SUMMARY_FILE: wtrReport })
+}
 
 console.log(`\n${passed} passed, ${failed} failed`)
 process.exit(failed ? 1 : 0)

@@ -2,8 +2,6 @@
  * @module
  * Email normalisation: the one function that decides whether two addresses are the same contact.
  */
-import { z } from 'zod'
-
 /**
  * The duplicate-detection key for an email address: trimmed, Unicode NFC, fully case-folded,
  * and with an internationalised domain in its ASCII (IDNA) form.
@@ -27,8 +25,12 @@ export function cleanEmail(raw: string): string {
   return raw.trim().normalize('NFC')
 }
 
-const EMAIL_MAX_LENGTH = 320
-const asciiEmail = z.email()
+export const EMAIL_MAX_LENGTH = 320
+
+// zod's email pattern (the default of z.email()), kept here without zod so the browser bundle can
+// apply exactly the rule the server applies.
+const ASCII_EMAIL =
+  /^(?:[A-Za-z0-9_'+\-]+\.)*[A-Za-z0-9_'+\-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9\-]*\.)+[A-Za-z]{2,}$/
 
 /** Whether an address is well formed; an internationalised domain is checked in its ASCII form. */
 export function isValidEmail(raw: string): boolean {
@@ -37,7 +39,7 @@ export function isValidEmail(raw: string): boolean {
   const at = email.lastIndexOf('@')
   if (at < 1) return false
   const ascii = `${email.slice(0, at)}@${asciiDomain(email.slice(at + 1))}`
-  return asciiEmail.safeParse(ascii).success
+  return ASCII_EMAIL.test(ascii)
 }
 
 // JavaScript has no String.prototype.caseFold; upper-then-lower gives full folding for the cases

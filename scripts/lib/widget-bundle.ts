@@ -1,0 +1,47 @@
+/**
+ * Builds the `<contact-form>` bundle (one minified ES module, Lit included) and the demo page
+ * into dist/public, which the worker serves as static assets.
+ */
+import { build } from 'esbuild'
+import { mkdirSync, copyFileSync, writeFileSync } from 'node:fs'
+import { gzipSync } from 'node:zlib'
+
+export const PUBLIC_DIR = 'dist/public'
+/** The size budget for the bundle, gzipped, Lit included. */
+export const BUDGET_GZIP_BYTES = 12 * 1024
+
+export interface BundleSize {
+  minified: number
+  gzipped: number
+}
+
+/** Bundles the widget; with `write`, also lays out dist/public. Returns the bundle's sizes. */
+export async function buildWidget({ write }: { write: boolean }): Promise<BundleSize> {
+  const result = await build({
+    entryPoints: ['widget/contact-form.ts'],
+    bundle: true,
+    format: 'esm',
+    target: 'es2022',
+    minify: true,
+    legalComments: 'none',
+    tsconfig: 'widget/tsconfig.json',
+    write: false,
+    outfile: `${PUBLIC_DIR}/contact-form.js`,
+  })
+  // Minified code has real line breaks only inside template literals (Lit templates and the CSS),
+  // where a line break and its indentation mean no more than one space.
+  const code = new TextEncoder().encode(
+    result.outputFiles[0]!.text.trimEnd().replace(/\n\s*/g, ' ') + '\n'
+  )
+  if (write) {
+    mkdirSync(PUBLIC_DIR, { recursive: true })
+    writeFileSync(`${PUBLIC_DIR}/contact-form.js`, code)
+    copyFileSync('widget/demo/index.html', `${PUBLIC_DIR}/index.html`)
+    // A module script from another origin is fetched with CORS.
+    writeFileSync(
+      `${PUBLIC_DIR}/_headers`,
+      '/contact-form.js\n  Access-Control-Allow-Origin: *\n  Cache-Control: public, max-age=300, stale-while-revalidate=86400\n'
+    )
+  }
+  return { minified: code.byteLength, gzipped: gzipSync(code, { level: 9 }).byteLength }
+}

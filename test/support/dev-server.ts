@@ -1,0 +1,66 @@
+/**
+ * Runs `npm start` (wrangler dev with a migrated local D1) on a free port with its own state
+ * folder, as a user would, for tests that talk to the product over HTTP.
+ */
+import { spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+export interface DevServer {
+  base: string
+  adminKey: string
+  log: () => string
+  stop: () => void
+}
+
+export async function startDevServer(timeoutMs = 150_000): Promise<DevServer> {
+  const port = 20000 + Math.floor(Math.random() * 20000)
+  const base = `http://127.0.0.1:${port}`
+  const adminKey = `test-${Math.random().toString(36).slice(2)}`
+  const state = mkdtempSync(join(tmpdir(), 'contact-capture-dev-'))
+  let log = ''
+  const args = ['start', '--', '--port', String(port), '--ip', '127.0.0.1', '--persist-to', state]
+  const server: ChildProcess = spawn('npm', [...args, '--var', `ADMIN_API_KEY:${adminKey}`], {
+    detached: true,
+    env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  server.stdout!.on('data', (d) => (log += d))
+  server.stderr!.on('data', (d) => (log += d))
+  const stop = () => {
+    try {
+      if (server.pid) process.kill(-server.pid, 'SIGTERM')
+    } catch {
+      // already gone
+    }
+    rmSync(state, { recursive: true, force: true })
+  }
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) break
+    try {
+      if ((await fetch(`${base}/healthz`)).ok) return { base, adminKey, log: () => log, stop }
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 500))
+  }
+  stop()
+  throw new Error(`npm start did not answer /healthz:\n${log}`)
+}
+
+/** Contacts that have this email, through the admin query API. */
+export async function findContacts(
+  server: DevServer,
+  email: string
+): Promise<{ id: string; info: { labelKeys: { items: string[] }; name?: { first?: string } } }[]> {
+  const res = await fetch(`${server.base}/contacts/v4/contacts/query`, {
+    method: 'POST',
+    headers: { Authorization: server.adminKey, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ query: { filter: { 'info.emails.email': email } } }),
+  })
+  if (!res.ok) throw new Error(`query failed: ${res.status}`)
+  return (await res.json()).contacts
+}
