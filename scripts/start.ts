@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { existsSync, readFileSync, appendFileSync } from 'node:fs'
 import { requireValidFormsConfig } from './lib/forms-config.ts'
-import { run } from './lib/run.ts'
+import { run, withLocalBin } from './lib/run.ts'
 import { buildWidget } from './lib/widget-bundle.ts'
 
 const args = process.argv.slice(2)
@@ -30,7 +30,7 @@ if ((await run('wrangler', migrate, { env: { ...process.env, CI: 'true' } })) !=
   process.exit(1)
 }
 
-const dev = spawn('wrangler', ['dev', ...args], { stdio: 'inherit' })
+const dev = spawn('wrangler', ['dev', ...args], { stdio: 'inherit', env: withLocalBin() })
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => dev.kill(signal))
 dev.on('exit', (code) => process.exit(code ?? 0))
 

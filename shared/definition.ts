@@ -28,6 +28,8 @@ export interface FormDefinition {
   consent?: { field: string; text: string; version: string }
   /** Set by the abuse-protection guard when the form uses a signed render token. */
   token?: string
+  /** A trap field for bots: rendered out of sight and out of the accessibility tree, left empty by people. */
+  honeypot?: { name: string }
 }
 
 /** Longest value accepted for each field type when the config sets no `maxLength`. */

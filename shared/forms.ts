@@ -54,6 +54,18 @@ const fieldSchema = z.strictObject({
   version: z.string().min(1).max(100).optional(),
 })
 
+/** Page context a form can copy into extended fields (TEXT), e.g. `{ utm_source: 'UTM source' }`. */
+export const CONTEXT_KEYS = [
+  'pageUrl',
+  'referrer',
+  'utm_source',
+  'utm_medium',
+  'utm_campaign',
+  'utm_term',
+  'utm_content',
+] as const
+export type ContextKey = (typeof CONTEXT_KEYS)[number]
+
 const constantExtendedField = z.strictObject({
   displayName,
   dataType: z.enum(EXTENDED_FIELD_DATA_TYPES).default('TEXT'),
@@ -72,6 +84,7 @@ const formSchema = z
     fields: z.array(fieldSchema).min(1).max(50),
     labels: z.array(z.string().trim().min(1).max(180)).max(20).default([]),
     extendedFields: z.array(constantExtendedField).max(20).default([]),
+    contextFields: z.partialRecord(z.enum(CONTEXT_KEYS), displayName).default({}),
     onDuplicate: z.enum(['append', 'overwrite']).default('append'),
     submitLabel: z.string().trim().min(1).max(100).default('Send'),
     successMessage: z.string().trim().min(1).max(1000).default('Thank you. We will be in touch.'),
@@ -144,6 +157,15 @@ const formSchema = z
         path: ['fields'],
         message: 'a form needs a field that maps to email or phone, to find the contact',
       })
+    }
+    for (const [key, name] of Object.entries(form.contextFields)) {
+      if (mapped.has(name!))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['contextFields', key],
+          message: `"${name}" is filled by another field too`,
+        })
+      mapped.add(name!)
     }
     form.extendedFields.forEach((constant, i) => {
       if (mapped.has(constant.displayName)) {

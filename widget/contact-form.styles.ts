@@ -58,6 +58,8 @@ contact-form .cf-root .cf-field-consent { grid-template-columns: auto 1fr; align
 contact-form .cf-root .cf-field-consent .cf-label { font-weight: 400; }
 contact-form .cf-root .cf-field-consent .cf-error { grid-column: 1 / -1; }
 contact-form .cf-root .cf-checkbox { width: 1.25em; height: 1.25em; margin: 0.15em 0 0; accent-color: var(--_accent); }
+contact-form .cf-root .cf-checkbox[aria-invalid='true'] { outline: 2px solid var(--_error); outline-offset: 2px; }
+contact-form .cf-root .cf-hp { position: absolute; left: -10000px; top: auto; width: 1px; height: 1px; overflow: hidden; }
 contact-form .cf-root .cf-error { margin: 0; color: var(--_error); font-size: 0.92em; min-height: 0; }
 contact-form .cf-root .cf-error:empty { display: none; }
 contact-form .cf-root .cf-submit {

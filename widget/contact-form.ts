@@ -127,12 +127,15 @@ export class ContactForm extends LitElement {
       })
       if (!res.ok) throw new Error(`HTTP ${res.status}`)
       this.definition = (await res.json()) as FormDefinition
+      // The fallback form is not needed any more: out of the tree, autofill and screen readers never meet it.
+      for (const el of this.fallback) el.remove()
       this.state = 'ready'
       this.resumePending()
     } catch (err) {
       if (controller.signal.aborted) return
       this.state = 'load-failed'
       for (const el of this.fallback) el.removeAttribute('hidden')
+      if (this.fallback[0] && !this.fallback[0].isConnected) this.prepend(...this.fallback)
       this.emitError({ reason: 'load' })
       console.warn('contact-form: could not load form', this.form, err)
     }
@@ -184,6 +187,7 @@ export class ContactForm extends LitElement {
         <h2 class="cf-title" id=${titleId}>${def.title}</h2>
         ${def.description ? html`<p class="cf-description">${def.description}</p>` : nothing}
         ${def.fields.map((field) => this.renderField(field))}
+        ${def.honeypot ? this.renderHoneypot(def.honeypot.name) : nothing}
         <button class="cf-submit" type="submit" ?disabled=${busy}>${def.submitLabel}</button>
       </form>
     `
@@ -278,6 +282,15 @@ export class ContactForm extends LitElement {
     `
   }
 
+  // Out of sight and out of the accessibility tree; no autofill; people never fill it in.
+  private renderHoneypot(name: string) {
+    const id = `${this.idPrefix}-hp`
+    return html`<div class="cf-hp" aria-hidden="true">
+      <label for=${id}>Leave this empty</label>
+      <input id=${id} name=${name} type="text" tabindex="-1" autocomplete="off" data-lpignore="true" data-1p-ignore />
+    </div>`
+  }
+
   private readValue(target: EventTarget | null): void {
     if (!(
       target instanceof HTMLInputElement ||
@@ -349,6 +362,10 @@ export class ContactForm extends LitElement {
 
     const values: SubmittedValues = {}
     for (const field of def.fields) values[field.name] = this.currentValue(field)
+    if (def.honeypot) {
+      const trap = form.elements.namedItem(def.honeypot.name)
+      values[def.honeypot.name] = trap instanceof HTMLInputElement ? trap.value : ''
+    }
     if (!this.dispatchEvent(new ContactFormSubmitEvent(values))) return
 
     const body = JSON.stringify({

@@ -80,13 +80,14 @@ describe('<contact-form> rendering', () => {
     expect($(el, 'h2').textContent).to.equal(evil)
   })
 
-  it('hides the no-JavaScript fallback form it wraps', async () => {
+  it('hides the no-JavaScript fallback form it wraps, then removes it', async () => {
     worker = stubWorker()
     const el = await fixture<ContactForm>(html`
       <contact-form form="demo" endpoint=${ENDPOINT}><form id="fallback" method="post"><input name="email" /></form></contact-form>
     `)
+    expect(el.querySelector<HTMLFormElement>('#fallback')?.hidden).to.be.true
     await waitUntil(() => el.querySelector('form.cf-form'))
-    expect($(el, '#fallback').hidden).to.be.true
+    expect(el.querySelector('#fallback')).to.equal(null)
   })
 
   it('shows the fallback form again when the definition cannot be loaded', async () => {
@@ -123,6 +124,64 @@ describe('<contact-form> rendering', () => {
     await el.updateComplete
     expect($(el, `#${field(el, 'email').id}-error`).textContent).to.equal('Adresse invalide.')
     expect($(el, '.cf-root').getAttribute('lang')).to.equal('fr')
+  })
+})
+
+describe('<contact-form> honeypot', () => {
+  it('renders the trap field out of sight, out of the accessibility tree, never autofilled, and sends it', async () => {
+    const el = await render({ ...DEFINITION, honeypot: { name: 'website' } })
+    const trap = field(el, 'website')
+    const box = trap.closest('.cf-hp')!
+    expect(box.getAttribute('aria-hidden')).to.equal('true')
+    expect(trap.tabIndex).to.equal(-1)
+    expect(trap.getAttribute('autocomplete')).to.equal('off')
+    const rect = trap.getBoundingClientRect()
+    expect(rect.right <= 0 || rect.width <= 1).to.be.true
+    await expect(el).to.be.accessible()
+    await fillValid(el)
+    submitButton(el).click()
+    await oneEvent(el, 'contact-form-success')
+    expect(JSON.parse(worker.sent[0]!.body).values.website).to.equal('')
+  })
+})
+
+describe('<contact-form> styles', () => {
+  it('is not broken by page CSS, and its CSS does not reach the page', async () => {
+    const page = document.createElement('style')
+    page.textContent = `
+      input, select, textarea, button, label { display: none; color: rgb(255, 0, 0); font-size: 40px; }
+      form .cf-input, .cf-submit { visibility: hidden; }
+      h2 { text-transform: uppercase; }
+    `
+    document.head.append(page)
+    const outside = await fixture<HTMLDivElement>(
+      html`<div><input class="cf-input" /><p class="cf-error"></p></div>`
+    )
+    try {
+      const el = await render()
+      const email = field(el, 'email')
+      const style = getComputedStyle(email)
+      expect(style.display).to.equal('block')
+      expect(style.visibility).to.equal('visible')
+      expect(style.color).not.to.equal('rgb(255, 0, 0)')
+      expect(getComputedStyle(submitButton(el)).display).not.to.equal('none')
+      expect(getComputedStyle($(el, 'label')).fontSize).not.to.equal('40px')
+      expect(getComputedStyle($(el, 'h2')).textTransform).to.equal('none')
+      // The element's rules are scoped to <contact-form>: the same classes elsewhere stay untouched.
+      const lookalike = outside.querySelector('input')!
+      expect(getComputedStyle(lookalike).display).to.equal('none')
+      expect(getComputedStyle(lookalike).borderRadius).to.equal('0px')
+    } finally {
+      page.remove()
+    }
+  })
+
+  it('takes its colours from --contact-form-* custom properties', async () => {
+    const el = await render()
+    el.style.setProperty('--contact-form-accent', 'rgb(1, 2, 3)')
+    el.style.setProperty('--contact-form-radius', '0px')
+    expect(getComputedStyle(submitButton(el)).backgroundColor).to.equal('rgb(1, 2, 3)')
+    expect(getComputedStyle(field(el, 'email')).borderRadius).to.equal('0px')
   })
 })
 

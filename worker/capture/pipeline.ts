@@ -54,7 +54,7 @@ export async function acceptSubmission(
   const parsed = submissionSchema(req.form).safeParse(payload)
   if (!parsed.success) throw validationError(toFieldViolations(parsed.error.issues))
   const { values, context } = parsed.data
-  const plan = planCapture(req.form, values)
+  const plan = planCapture(req.form, values, context)
   requireContactKey(req.form, plan)
 
   const now = new Date().toISOString()

@@ -5,8 +5,8 @@
  */
 import { normalizeEmail } from '../../shared/email.ts'
 import { coerceExtendedValue } from '../../shared/forms.ts'
-import type { ExtendedFieldDataType, FormConfig } from '../../shared/forms.ts'
-import type { CleanValue } from '../../shared/submission.ts'
+import type { ContextKey, ExtendedFieldDataType, FormConfig } from '../../shared/forms.ts'
+import type { CleanValue, SubmissionContext } from '../../shared/submission.ts'
 
 export interface PlannedPhone {
   phone: string
@@ -36,7 +36,8 @@ export interface CapturePlan {
 
 export function planCapture(
   form: FormConfig,
-  values: Record<string, CleanValue | undefined>
+  values: Record<string, CleanValue | undefined>,
+  context: SubmissionContext = {}
 ): CapturePlan {
   const plan: CapturePlan = {
     labels: [...form.labels],
@@ -80,6 +81,15 @@ export function planCapture(
         break
     }
   }
+  for (const [key, displayName] of Object.entries(form.contextFields)) {
+    const value = contextValue(context, key as ContextKey)
+    if (value)
+      plan.extendedValues.push({
+        displayName: displayName!,
+        dataType: 'TEXT',
+        value: value.slice(0, 1000),
+      })
+  }
   for (const constant of form.extendedFields) {
     plan.extendedValues.push({
       displayName: constant.displayName,
@@ -88,4 +98,9 @@ export function planCapture(
     })
   }
   return plan
+}
+
+function contextValue(context: SubmissionContext, key: ContextKey): string | undefined {
+  if (key === 'pageUrl' || key === 'referrer') return context[key]
+  return context.utm?.[key.slice('utm_'.length) as keyof NonNullable<SubmissionContext['utm']>]
 }
