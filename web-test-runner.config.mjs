@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs'
 import { defaultReporter } from '@web/test-runner'
 import { esbuildPlugin } from '@web/dev-server-esbuild'
 import { playwrightLauncher } from '@web/test-runner-playwright'
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './scripts/lib/ensure-chromium.ts'
 
 /** Writes `{ passed, failed }` to $WTR_SUMMARY_FILE, for npm test's summary line. */
 function countingReporter() {
@@ -39,16 +40,7 @@ export default {
   browsers: [
     playwrightLauncher({
       product: 'chromium',
-      launchOptions: {
-        executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--no-first-run',
-        ],
-      },
+      launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS },
     }),
   ],
   testFramework: { config: { timeout: 10000 } },

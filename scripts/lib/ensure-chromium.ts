@@ -7,6 +7,15 @@ import { run } from './run.ts'
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 
+/** Flags that let Chromium run headless here, as root, on a machine with no outside network. */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+]
+
 export async function ensureChromium(): Promise<boolean> {
   if (existsSync(CHROMIUM_PATH)) return true
   if (process.getuid?.() === 0 && existsSync('/usr/bin/apt-get')) {

@@ -5,6 +5,7 @@
 import { chromium } from 'playwright-core'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../scripts/lib/ensure-chromium.ts'
 import { findContacts, startDevServer } from '../support/dev-server.ts'
 import type { DevServer } from '../support/dev-server.ts'
 
@@ -14,16 +15,7 @@ let browser: Browser
 beforeAll(async () => {
   ;[server, browser] = await Promise.all([
     startDevServer(),
-    chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-      ],
-    }),
+    chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS }),
   ])
 })
 

@@ -42,6 +42,11 @@ export function captureStatements(db: D1Database, input: CaptureBatchInput): D1P
       .bind(...ids, now, plan.email?.norm ?? plan.phone?.e164Phone ?? null)
   )
 
+  // ?4..?7 of statements 2 and 3.
+  const contactFields = [plan.firstName, plan.lastName, plan.company, plan.jobTitle].map(
+    (v) => v ?? null
+  )
+
   // 2. Create, when no duplicate was pinned.
   statements.push(
     db
@@ -51,14 +56,7 @@ export function captureStatements(db: D1Database, input: CaptureBatchInput): D1P
          SELECT ?2, 1, 'OTHER', ?3, ?3, ?3, 'FORM_SUBMITTED', ?4, ?5, ?6, ?7
          WHERE ${TARGET} = ?2`
       )
-      .bind(
-        ...ids,
-        now,
-        plan.firstName ?? null,
-        plan.lastName ?? null,
-        plan.company ?? null,
-        plan.jobTitle ?? null
-      )
+      .bind(...ids, now, ...contactFields)
   )
 
   // 3. Or update the duplicate: append fills empty fields only; overwrite replaces given ones.
@@ -74,14 +72,7 @@ export function captureStatements(db: D1Database, input: CaptureBatchInput): D1P
            ${set('first_name', 4)}, ${set('last_name', 5)}, ${set('company', 6)}, ${set('job_title', 7)}
          WHERE id = ${TARGET} AND id <> ?2`
       )
-      .bind(
-        ...ids,
-        now,
-        plan.firstName ?? null,
-        plan.lastName ?? null,
-        plan.company ?? null,
-        plan.jobTitle ?? null
-      )
+      .bind(...ids, now, ...contactFields)
   )
 
   // 4. The email, unless the contact has it already; primary only when it is the first.
