@@ -86,3 +86,127 @@ export interface PagingMetadata {
   total: number
   tooManyToCount: boolean
 }
+
+// ---- What integrations send (create, update). Read-only item fields (e164Phone…) are ignored.
+
+export const EMAIL_TAGS = ['UNTAGGED', 'MAIN', 'HOME', 'WORK'] as const
+export const PHONE_TAGS = ['UNTAGGED', 'MAIN', 'HOME', 'MOBILE', 'WORK', 'FAX'] as const
+export const ADDRESS_TAGS = ['UNTAGGED', 'HOME', 'WORK', 'BILLING', 'SHIPPING'] as const
+
+const text1000 = z.string().max(1000)
+
+export const contactInfoInputSchema = z.strictObject({
+  name: z.object({ first: text1000.optional(), last: text1000.optional() }).optional(),
+  emails: z
+    .object({
+      items: z
+        .array(
+          z.object({
+            id: z.string().max(100).optional(),
+            tag: z.enum(EMAIL_TAGS).default('UNTAGGED'),
+            email: z.string().trim().min(1).max(320),
+            primary: z.boolean().optional(),
+          })
+        )
+        .max(50),
+    })
+    .optional(),
+  phones: z
+    .object({
+      items: z
+        .array(
+          z.object({
+            id: z.string().max(100).optional(),
+            tag: z.enum(PHONE_TAGS).default('UNTAGGED'),
+            countryCode: z
+              .string()
+              .regex(/^[A-Za-z]{2}$/, 'Use an ISO 3166 alpha-2 country code')
+              .transform((c) => c.toUpperCase())
+              .optional(),
+            phone: z.string().trim().min(1).max(50),
+            primary: z.boolean().optional(),
+          })
+        )
+        .max(50),
+    })
+    .optional(),
+  addresses: z
+    .object({
+      items: z
+        .array(
+          z.object({
+            id: z.string().max(100).optional(),
+            tag: z.enum(ADDRESS_TAGS).default('UNTAGGED'),
+            address: z.strictObject({
+              country: z
+                .string()
+                .regex(/^[A-Z]{2}$/, 'Use an ISO 3166 alpha-2 country code')
+                .optional(),
+              subdivision: z.string().max(100).optional(),
+              city: text1000.optional(),
+              postalCode: z.string().max(100).optional(),
+              addressLine: text1000.optional(),
+              addressLine2: text1000.optional(),
+              streetAddress: z
+                .object({ number: z.string().max(100).optional(), name: text1000.optional() })
+                .optional(),
+            }),
+          })
+        )
+        .max(50),
+    })
+    .optional(),
+  company: text1000.optional(),
+  jobTitle: text1000.optional(),
+  birthdate: z.iso.date().optional(),
+  locale: z
+    .string()
+    .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, 'Use an IETF BCP 47 language tag such as en-us')
+    .optional(),
+  labelKeys: z.object({ items: z.array(z.string().min(1).max(80)).max(2000) }).optional(),
+  extendedFields: z
+    .object({
+      items: z.record(z.string().min(1).max(80), z.union([z.string().max(1000), z.number()])),
+    })
+    .optional(),
+})
+
+export type ContactInfoInput = z.infer<typeof contactInfoInputSchema>
+
+/** The parts of a contact `fields` can name; `id` and `revision` always come back. */
+export const CONTACT_FIELDS = [
+  'source',
+  'createdDate',
+  'updatedDate',
+  'lastActivity',
+  'primaryInfo',
+  'primaryEmail',
+  'primaryPhone',
+  'info.name',
+  'info.emails',
+  'info.phones',
+  'info.addresses',
+  'info.company',
+  'info.jobTitle',
+  'info.picture',
+  'info.birthdate',
+  'info.locale',
+  'info.labelKeys',
+  'info.locations',
+  'info.extendedFields',
+] as const
+
+export const FIELDSETS = {
+  BASIC: ['primaryInfo', 'info.name'],
+  COMMUNICATION_DETAILS: [
+    'primaryInfo',
+    'info.name',
+    'info.emails',
+    'info.phones',
+    'info.addresses',
+  ],
+  EXTENDED: ['primaryInfo', 'info.name', 'info.extendedFields'],
+  FULL: CONTACT_FIELDS,
+} as const satisfies Record<string, readonly string[]>
+
+export type Fieldset = keyof typeof FIELDSETS

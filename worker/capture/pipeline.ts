@@ -96,30 +96,68 @@ export async function acceptSubmission(
   ])
   const [, labelRows, fieldRows, keyRows] = results
   const stored = keyRows?.results[0] as StoredAnswer | undefined
-  if (stored && stored.id !== submissionId) return replay(stored, bodyHash)
+  if (stored && stored.id !== submissionId) {
+    const answer = replay(stored, bodyHash)
+    // The first request was recorded but its contact write failed: this retry finishes it.
+    if (stored.status === 'pending') await writeContact(db, stored.id, plan, now)
+    return answer
+  }
 
   // Round trip 2: the contact change, atomically.
-  const labels = resolveCatalog(labelNames, labelRows!.results as unknown as CatalogRow[])
-  const fields = resolveCatalog(fieldNames, fieldRows!.results as unknown as CatalogRow[])
-  try {
-    await db.batch(
-      captureStatements(db, {
-        submissionId,
-        attemptId: crypto.randomUUID(),
-        now,
-        plan,
-        labels: [...labels.values()],
-        extendedFields: extendedValues(plan, fields),
-      })
-    )
-  } catch (err) {
-    // The submission is recorded and stays pending; the visitor's answer does not change.
-    console.error('capture failed; submission kept pending', submissionId, err)
-    await markAttemptFailed(db, submissionId, String(err))
-      .run()
-      .catch(() => {})
-  }
+  await writeContact(db, submissionId, plan, now, {
+    labels: labelRows!.results as unknown as CatalogRow[],
+    fields: fieldRows!.results as unknown as CatalogRow[],
+  })
   return { status: 202, body: answer, submissionId }
+}
+
+/**
+ * Writes the contact for a recorded submission. A failed batch changed nothing (it is atomic), so
+ * it is tried once more with fresh label and field lookups; if that fails too, the submission
+ * stays pending with the error noted, and a retry with the same Idempotency-Key finishes it.
+ */
+export async function writeContact(
+  db: D1Database,
+  submissionId: string,
+  plan: CapturePlan,
+  now: string,
+  catalog?: { labels: CatalogRow[]; fields: CatalogRow[] }
+): Promise<boolean> {
+  const labelNames = plan.labels
+  const fieldNames = plan.extendedValues.map((v) => v.displayName)
+  let lastError: unknown
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      if (!catalog || attempt > 0) {
+        const [labels, fields] = await db.batch([
+          selectCatalog(db, 'labels', labelNames),
+          selectCatalog(db, 'extended_fields', fieldNames),
+        ])
+        catalog = {
+          labels: labels!.results as unknown as CatalogRow[],
+          fields: fields!.results as unknown as CatalogRow[],
+        }
+      }
+      await db.batch(
+        captureStatements(db, {
+          submissionId,
+          attemptId: crypto.randomUUID(),
+          now,
+          plan,
+          labels: [...resolveCatalog(labelNames, catalog.labels).values()],
+          extendedFields: extendedValues(plan, resolveCatalog(fieldNames, catalog.fields)),
+        })
+      )
+      return true
+    } catch (err) {
+      lastError = err
+    }
+  }
+  console.error('capture failed; submission kept pending', submissionId, lastError)
+  await markAttemptFailed(db, submissionId, String(lastError), 2)
+    .run()
+    .catch(() => {})
+  return false
 }
 
 function replay(stored: StoredAnswer, bodyHash: string): SubmissionAnswer {

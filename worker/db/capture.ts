@@ -11,6 +11,7 @@
 import type { CapturePlan } from '../capture/plan.ts'
 import type { CatalogEntry } from './catalog.ts'
 import { CUSTOM_NAMESPACE } from './catalog.ts'
+import { CONTACT_FQDN } from './contact-writes.ts'
 
 export interface CaptureBatchInput {
   submissionId: string
@@ -125,13 +126,15 @@ export function captureStatements(db: D1Database, input: CaptureBatchInput): D1P
     )
   }
 
-  // 6. Labels: find or create by display name, then add (never removed by a submission).
+  // 6. Labels: find or create by display name, then add (never removed by a submission). Only a
+  // clash on the name is ignored: a key taken meanwhile by another name fails the batch, and the
+  // retry picks a free key.
   for (const label of input.labels) {
     statements.push(
       db
         .prepare(
           `INSERT INTO labels (key, namespace, display_name, label_type, created_date, updated_date)
-           VALUES (?1, ?2, ?3, 'USER_DEFINED', ?4, ?4) ON CONFLICT DO NOTHING`
+           VALUES (?1, ?2, ?3, 'USER_DEFINED', ?4, ?4) ON CONFLICT (namespace, display_name) DO NOTHING`
         )
         .bind(label.key, CUSTOM_NAMESPACE, label.displayName, now),
       db
@@ -150,7 +153,7 @@ export function captureStatements(db: D1Database, input: CaptureBatchInput): D1P
       db
         .prepare(
           `INSERT INTO extended_fields (key, namespace, display_name, data_type, field_type, created_date, updated_date)
-           VALUES (?1, ?2, ?3, ?4, 'USER_DEFINED', ?5, ?5) ON CONFLICT DO NOTHING`
+           VALUES (?1, ?2, ?3, ?4, 'USER_DEFINED', ?5, ?5) ON CONFLICT (namespace, display_name) DO NOTHING`
         )
         .bind(field.key, CUSTOM_NAMESPACE, field.displayName, field.dataType ?? 'TEXT', now),
       db
@@ -160,6 +163,20 @@ export function captureStatements(db: D1Database, input: CaptureBatchInput): D1P
            ON CONFLICT (contact_id, field_key) DO UPDATE SET value = excluded.value`
         )
         .bind(...ids, CUSTOM_NAMESPACE, field.displayName, JSON.stringify(field.value))
+    )
+  }
+  // 8. The domain event for webhooks: created or updated, whichever happened.
+  for (const [slug, condition] of [
+    ['created', `${TARGET} = ?2`],
+    ['updated', `${TARGET} <> ?2`],
+  ] as const) {
+    statements.push(
+      db
+        .prepare(
+          `INSERT INTO outbox (id, event_type, entity_fqdn, slug, entity_id, body, created_date)
+           SELECT ?3, ?4, ?5, ?6, ${TARGET}, '{}', ?7 WHERE ${condition}`
+        )
+        .bind(...ids, crypto.randomUUID(), `${CONTACT_FQDN}_${slug}`, CONTACT_FQDN, slug, now)
     )
   }
   return statements

@@ -1,246 +1,183 @@
 /**
  * @module
- * Compiles a Wix API Query Language filter for contacts into a SQL condition on `contacts c`.
- * Each supported field is written so SQLite answers it from an index: emails by `email_norm`,
- * labels from `contact_labels_by_label`, dates from `contacts_by_created`.
+ * The contacts query's fields: which can be filtered (with which operators) and sorted, and the
+ * SQL for each against `contacts c`. List fields are written as `c.id IN (SELECT contact_id …)`
+ * so SQLite answers them from the child table's index (emails by `email_norm`, labels by key).
  */
 import { normalizeEmail } from '../../shared/email.ts'
-import { applicationError } from '../errors.ts'
+import type { ExtendedFieldDataType } from '../../shared/forms.ts'
+import {
+  compileFilter,
+  filterError,
+  multi,
+  readDay,
+  readInstant,
+  readNumber,
+  readString,
+  scalar,
+} from './filter.ts'
+import type { FieldRule, Operator, SqlCondition, ValueReader } from './filter.ts'
 
-export interface SqlCondition {
-  sql: string
-  params: unknown[]
-}
+const RANGE: Operator[] = ['$eq', '$ne', '$gt', '$gte', '$lt', '$lte']
+const TEXT: Operator[] = ['$eq', '$ne', '$in', '$exists', '$startsWith']
+const ENUM: Operator[] = ['$eq', '$ne', '$in', '$exists']
+const STATUS: Operator[] = ['$eq', '$ne', '$in', '$nin']
 
-type Operator =
-  | '$eq'
-  | '$ne'
-  | '$in'
-  | '$gt'
-  | '$gte'
-  | '$lt'
-  | '$lte'
-  | '$hasSome'
-  | '$hasAll'
-  | '$exists'
-  | '$startsWith'
+const readEmail: ValueReader = (v) => normalizeEmail(readString(v) as string)
 
-interface FieldRule {
-  operators: Operator[]
-  compile(op: Operator, value: unknown): SqlCondition
-}
+const emails = (cond: string) => `c.id IN (SELECT contact_id FROM contact_emails WHERE ${cond})`
+const primaryEmails = (cond: string) => emails(`is_primary = 1 AND (${cond})`)
+const phones = (cond: string) => `c.id IN (SELECT contact_id FROM contact_phones WHERE ${cond})`
+const primaryPhones = (cond: string) => phones(`is_primary = 1 AND (${cond})`)
+const addresses = (cond: string) =>
+  `c.id IN (SELECT contact_id FROM contact_addresses WHERE ${cond})`
+const addressPart = (path: string) => `json_extract(address, '$.${path}')`
 
-const COMPARE: Partial<Record<Operator, string>> = {
-  $eq: '=',
-  $ne: '<>',
-  $gt: '>',
-  $gte: '>=',
-  $lt: '<',
-  $lte: '<=',
-}
-
-/** A date field: values are ISO-8601 instants, compared as stored (UTC, milliseconds). */
-function dateField(column: string): FieldRule {
+function keySet(table: 'contact_labels', column: string): FieldRule {
   return {
-    operators: ['$eq', '$ne', '$gt', '$gte', '$lt', '$lte'],
+    operators: ['$hasSome', '$hasAll'],
     compile(op, value) {
-      return { sql: `${column} ${COMPARE[op]} ?`, params: [toInstant(value)] }
-    },
-  }
-}
-
-/** A column of `contacts`. */
-function textColumn(column: string): FieldRule {
-  return {
-    operators: ['$eq', '$ne', '$in', '$exists', '$startsWith'],
-    compile(op, value) {
-      switch (op) {
-        case '$in':
-          return {
-            sql: `${column} IN (SELECT value FROM json_each(?))`,
-            params: [JSON.stringify(strings(value))],
-          }
-        case '$exists':
-          return { sql: `${column} IS ${boolean(value) ? 'NOT NULL' : 'NULL'}`, params: [] }
-        case '$startsWith':
-          return {
-            sql: `lower(${column}) LIKE ? ESCAPE '\\'`,
-            params: [`${escapeLike(string(value).toLowerCase())}%`],
-          }
-        case '$ne':
-          return { sql: `${column} IS NOT ?`, params: [string(value)] }
-        default:
-          return { sql: `${column} = ?`, params: [string(value)] }
+      if (
+        !Array.isArray(value) ||
+        value.length === 0 ||
+        value.length > 1000 ||
+        !value.every((v) => typeof v === 'string')
+      ) {
+        throw filterError(
+          'UNSUPPORTED_FILTER_VALUE_TYPE',
+          `${op} takes a list of 1 to 1000 strings.`
+        )
       }
-    },
-  }
-}
-
-/** Emails match by their normalised form, so a filter finds an address in any case. */
-function emailField(primaryOnly: boolean): FieldRule {
-  const scope = primaryOnly ? ' AND is_primary = 1' : ''
-  const having = (cond: string) =>
-    `c.id IN (SELECT contact_id FROM contact_emails WHERE ${cond}${scope})`
-  return {
-    operators: ['$eq', '$ne', '$in', '$exists'],
-    compile(op, value) {
-      switch (op) {
-        case '$in':
-          return {
-            sql: having('email_norm IN (SELECT value FROM json_each(?))'),
-            params: [JSON.stringify(strings(value).map(normalizeEmail))],
-          }
-        case '$exists':
-          return { sql: `${boolean(value) ? '' : 'NOT '}${having('1')}`, params: [] }
-        case '$ne':
-          return { sql: `NOT ${having('email_norm = ?')}`, params: [normalizeEmail(string(value))] }
-        default:
-          return { sql: having('email_norm = ?'), params: [normalizeEmail(string(value))] }
-      }
-    },
-  }
-}
-
-const labelKeys: FieldRule = {
-  operators: ['$hasSome', '$hasAll'],
-  compile(op, value) {
-    const keys = strings(value)
-    const inKeys = 'label_key IN (SELECT value FROM json_each(?))'
-    if (op === '$hasSome') {
+      const inList = `${column} IN (SELECT value FROM json_each(?))`
+      if (op === '$hasSome')
+        return {
+          sql: `c.id IN (SELECT contact_id FROM ${table} WHERE ${inList})`,
+          params: [JSON.stringify(value)],
+        }
       return {
-        sql: `c.id IN (SELECT contact_id FROM contact_labels WHERE ${inKeys})`,
-        params: [JSON.stringify(keys)],
+        sql: `c.id IN (SELECT contact_id FROM ${table} WHERE ${inList} GROUP BY contact_id HAVING COUNT(*) = ?)`,
+        params: [JSON.stringify(value), new Set(value).size],
       }
-    }
-    return {
-      sql: `c.id IN (SELECT contact_id FROM contact_labels WHERE ${inKeys} GROUP BY contact_id HAVING COUNT(*) = ?)`,
-      params: [JSON.stringify(keys), new Set(keys).size],
-    }
-  },
+    },
+  }
+}
+
+// No contact here has locations (an internal Wix field); the filter is accepted and matches none.
+const noLocations: FieldRule = {
+  operators: ['$hasSome', '$hasAll'],
+  compile: () => ({ sql: '0', params: [] }),
 }
 
 const FIELDS: Record<string, FieldRule> = {
-  id: textColumn('c.id'),
-  createdDate: dateField('c.created_date'),
-  updatedDate: dateField('c.updated_date'),
-  'lastActivity.activityDate': dateField('c.last_activity_date'),
-  'primaryInfo.email': emailField(true),
-  'info.emails.email': emailField(false),
-  'info.name.first': textColumn('c.first_name'),
-  'info.name.last': textColumn('c.last_name'),
-  'info.company': textColumn('c.company'),
-  'info.jobTitle': textColumn('c.job_title'),
-  'info.labelKeys': labelKeys,
+  id: scalar('c.id', ENUM),
+  createdDate: scalar('c.created_date', RANGE, readInstant),
+  updatedDate: scalar('c.updated_date', RANGE, readInstant),
+  'lastActivity.activityDate': scalar('c.last_activity_date', RANGE, readInstant),
+  'primaryInfo.email': multi(primaryEmails, ['email_norm'], TEXT, readEmail),
+  'primaryInfo.phone': multi(primaryPhones, ['phone', 'e164_phone'], TEXT),
+  'info.name.first': scalar('c.first_name', TEXT),
+  'info.name.last': scalar('c.last_name', TEXT),
+  'info.emails.email': multi(emails, ['email_norm'], TEXT, readEmail),
+  'info.phones.phone': multi(phones, ['phone', 'e164_phone'], TEXT),
+  'info.addresses.street': multi(
+    addresses,
+    [`coalesce(${addressPart('addressLine')}, ${addressPart('streetAddress.name')})`],
+    TEXT
+  ),
+  'info.addresses.city': multi(addresses, [addressPart('city')], TEXT),
+  'info.addresses.subdivision': multi(addresses, [addressPart('subdivision')], ENUM),
+  'info.addresses.country': multi(addresses, [addressPart('country')], ENUM),
+  'info.company': scalar('c.company', TEXT),
+  'info.jobTitle': scalar('c.job_title', TEXT),
+  'info.birthdate': scalar('c.birthdate', RANGE, readDay),
+  'info.locale': scalar('c.locale', ENUM),
+  'info.labelKeys': keySet('contact_labels', 'label_key'),
+  'info.locations': noLocations,
+  'info.extendedFields.emailSubscriptions.subscriptionStatus': scalar(
+    'c.subscription_status',
+    STATUS
+  ),
+  'info.extendedFields.emailSubscriptions.deliverabilityStatus': scalar(
+    'c.deliverability_status',
+    STATUS
+  ),
+  'info.extendedFields.emailSubscriptions.effectiveEmail': multi(
+    primaryEmails,
+    ['email_norm'],
+    ['$exists']
+  ),
+  // Site membership is a Wix concept; no contact here is a member.
+  'info.extendedFields.members.membershipStatus': scalar('NULL', STATUS),
 }
 
-/** Sortable fields and their columns. */
-export const SORT_COLUMNS: Record<string, string> = {
+const PRIMARY_EMAIL = `(SELECT email_norm FROM contact_emails WHERE contact_id = c.id AND is_primary = 1)`
+
+const SORTS: Record<string, string> = {
   createdDate: 'c.created_date',
+  'lastActivity.activityDate': 'c.last_activity_date',
+  'primaryInfo.email': PRIMARY_EMAIL,
   'info.name.first': 'c.first_name',
   'info.name.last': 'c.last_name',
   'info.company': 'c.company',
   'info.jobTitle': 'c.job_title',
-  'lastActivity.activityDate': 'c.last_activity_date',
+  'info.birthdate': 'c.birthdate',
+  'info.extendedFields.emailSubscriptions.effectiveEmail': PRIMARY_EMAIL,
 }
 
-/** `{}` or undefined means every contact. */
-export function compileContactFilter(filter: unknown): SqlCondition {
-  if (filter === undefined || filter === null) return { sql: '1', params: [] }
-  if (!isPlainObject(filter)) throw filterError('MALFORMED_FILTER', 'The filter must be an object.')
-  const parts: SqlCondition[] = []
-  for (const [key, value] of Object.entries(filter)) {
-    if (key === '$and' || key === '$or') {
-      if (!Array.isArray(value) || value.length === 0)
-        throw filterError('MALFORMED_FILTER', `${key} takes a list of filters.`)
-      const inner = value.map(compileContactFilter)
-      parts.push(join(inner, key === '$and' ? ' AND ' : ' OR '))
-    } else if (key === '$not') {
-      const inner = compileContactFilter(value)
-      parts.push({ sql: `NOT (${inner.sql})`, params: inner.params })
-    } else {
-      parts.push(compileField(key, value))
-    }
-  }
-  return parts.length ? join(parts, ' AND ') : { sql: '1', params: [] }
-}
+const CUSTOM_PREFIX = 'info.extendedFields.'
 
-function compileField(field: string, condition: unknown): SqlCondition {
-  const rule = FIELDS[field]
-  if (!rule)
-    throw filterError(
-      'UNSUPPORTED_FILTER_FIELD_UNKNOWN',
-      `Contacts cannot be filtered by "${field}".`,
-      { field }
-    )
-  // A bare value means $eq.
-  const ops = isPlainObject(condition) ? Object.entries(condition) : [['$eq', condition] as const]
-  if (ops.length === 0)
-    throw filterError('MALFORMED_FILTER', `The condition on "${field}" is empty.`, { field })
-  return join(
-    ops.map(([op, value]) => {
-      if (!rule.operators.includes(op as Operator)) {
-        throw filterError('UNSUPPORTED_FILTER_OPERATOR', `"${field}" does not support ${op}.`, {
-          field,
-          operator: op,
-        })
-      }
-      return rule.compile(op as Operator, value)
-    }),
-    ' AND '
+/** Extended-field keys (`custom.x`) by data type, for filters and sorts on custom fields. */
+export type ExtendedFieldTypes = Map<string, ExtendedFieldDataType>
+
+/** Whether a filter or sort names a custom extended field (then their types must be loaded). */
+export function mentionsCustomField(filter: unknown, sortField?: string): boolean {
+  return (
+    JSON.stringify(filter ?? {}).includes(`"${CUSTOM_PREFIX}custom.`) ||
+    !!sortField?.startsWith(`${CUSTOM_PREFIX}custom.`)
   )
 }
 
-function join(parts: SqlCondition[], glue: string): SqlCondition {
-  if (parts.length === 1) return parts[0]!
-  return { sql: parts.map((p) => `(${p.sql})`).join(glue), params: parts.flatMap((p) => p.params) }
+function customValue(key: string): string {
+  // Keys are generated here (`custom.` + [a-z0-9-]); anything else never reaches the SQL text.
+  if (!/^custom\.[a-z0-9][a-z0-9-]*$/.test(key))
+    throw filterError('UNSUPPORTED_FILTER_FIELD_UNKNOWN', `Unknown field "${key}".`)
+  return `(SELECT json_extract(value, '$') FROM contact_extended_values WHERE contact_id = c.id AND field_key = '${key}')`
 }
 
-function toInstant(value: unknown): string {
-  const date = typeof value === 'string' || typeof value === 'number' ? new Date(value) : undefined
-  if (!date || Number.isNaN(date.getTime())) {
-    throw filterError(
-      'UNSUPPORTED_FILTER_VALUE',
-      'Dates are ISO-8601 strings such as 2026-01-31T12:00:00.000Z.'
-    )
-  }
-  return date.toISOString()
+function customRule(key: string, dataType: ExtendedFieldDataType): FieldRule {
+  const expr = customValue(key)
+  if (dataType === 'NUMBER') return scalar(expr, RANGE, readNumber)
+  if (dataType === 'DATE') return scalar(expr, RANGE, readDay)
+  return scalar(expr, ['$eq', '$ne', '$in', '$startsWith'])
 }
 
-function string(value: unknown): string {
-  if (typeof value !== 'string')
-    throw filterError('UNSUPPORTED_FILTER_VALUE_TYPE', 'This filter takes a string.')
-  return value
+export function compileContactFilter(
+  filter: unknown,
+  custom: ExtendedFieldTypes = new Map()
+): SqlCondition {
+  return compileFilter(filter, (field) => {
+    const known = own(FIELDS, field)
+    if (known) return known
+    if (!field.startsWith(`${CUSTOM_PREFIX}custom.`)) return undefined
+    const key = field.slice(CUSTOM_PREFIX.length)
+    const dataType = custom.get(key)
+    return dataType ? customRule(key, dataType) : undefined
+  })
 }
 
-function strings(value: unknown): string[] {
-  if (
-    !Array.isArray(value) ||
-    value.length === 0 ||
-    value.length > 1000 ||
-    !value.every((v) => typeof v === 'string')
-  ) {
-    throw filterError(
-      'UNSUPPORTED_FILTER_VALUE_TYPE',
-      'This filter takes a list of 1 to 1000 strings.'
-    )
-  }
-  return value
+/** The SQL expression to sort by, or undefined for a field that cannot be sorted. */
+export function contactSortExpression(
+  field: string,
+  custom: ExtendedFieldTypes = new Map()
+): string | undefined {
+  const known = own(SORTS, field)
+  if (known) return known
+  if (!field.startsWith(`${CUSTOM_PREFIX}custom.`)) return undefined
+  const key = field.slice(CUSTOM_PREFIX.length)
+  return custom.has(key) ? customValue(key) : undefined
 }
 
-function boolean(value: unknown): boolean {
-  if (typeof value !== 'boolean')
-    throw filterError('UNSUPPORTED_FILTER_VALUE_TYPE', '$exists takes true or false.')
-  return value
-}
-
-function escapeLike(s: string): string {
-  return s.replace(/[\\%_]/g, (ch) => `\\${ch}`)
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v)
-}
-
-function filterError(code: string, message: string, data: Record<string, unknown> = {}) {
-  return applicationError(400, code, message, data)
+/** A property of a lookup table, never one inherited from Object.prototype (`constructor`…). */
+function own<T>(table: Record<string, T>, key: string): T | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined
 }

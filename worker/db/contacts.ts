@@ -4,7 +4,7 @@
  * emails, phones, addresses, labels and extended values come back in one round trip.
  */
 import type { Contact, ContactEmail, ContactPhone } from '../../shared/contact.ts'
-import type { SqlCondition } from './contact-filter.ts'
+import type { SqlCondition } from './filter.ts'
 
 interface ContactRow {
   id: string
@@ -70,6 +70,30 @@ export interface ContactSelection {
   orderBy: string
   limit: number
   offset: number
+}
+
+/** The contact a merged-away id now lives on, if any. */
+export async function resolveAlias(db: D1Database, id: string): Promise<string | undefined> {
+  const row = await db
+    .prepare('SELECT target_id FROM contact_aliases WHERE source_id = ?')
+    .bind(id)
+    .first<{ target_id: string }>()
+  return row?.target_id
+}
+
+/** Contacts by id, in no particular order. */
+export async function getContacts(db: D1Database, ids: string[]): Promise<Contact[]> {
+  const { contacts } = await selectContacts(
+    db,
+    {
+      where: { sql: 'c.id IN (SELECT value FROM json_each(?))', params: [JSON.stringify(ids)] },
+      orderBy: 'c.id',
+      limit: ids.length,
+      offset: 0,
+    },
+    false
+  )
+  return contacts
 }
 
 /** One contact by id, or undefined. */

@@ -18,6 +18,7 @@ export interface SubmissionRow {
 
 export interface StoredAnswer {
   id: string
+  status: 'pending' | 'processed' | 'failed'
   body_hash: string
   response_status: number
   response_body: string
@@ -54,7 +55,7 @@ export function selectAnswerByKey(
 ): D1PreparedStatement {
   return db
     .prepare(
-      `SELECT id, body_hash, response_status, response_body FROM submissions
+      `SELECT id, status, body_hash, response_status, response_body FROM submissions
        WHERE form_id = ? AND idempotency_key = ?`
     )
     .bind(formId, idempotencyKey)
@@ -64,11 +65,12 @@ export function selectAnswerByKey(
 export function markAttemptFailed(
   db: D1Database,
   submissionId: string,
-  error: string
+  error: string,
+  tries = 1
 ): D1PreparedStatement {
   return db
     .prepare(
-      `UPDATE submissions SET attempts = attempts + 1, last_error = ? WHERE id = ? AND status = 'pending'`
+      `UPDATE submissions SET attempts = attempts + ?, last_error = ? WHERE id = ? AND status = 'pending'`
     )
-    .bind(error.slice(0, 1000), submissionId)
+    .bind(tries, error.slice(0, 1000), submissionId)
 }

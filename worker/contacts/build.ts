@@ -1,0 +1,137 @@
+/**
+ * @module
+ * Turns what an integration sends (`info`) into a stored contact: ids for new items, one primary
+ * per list, phones in E.164 where they can be read, and the Wix rules on what a contact needs.
+ */
+import { parsePhoneNumberFromString } from 'libphonenumber-js/min'
+import type { CountryCode } from 'libphonenumber-js'
+import type { Contact, ContactInfo, ContactInfoInput } from '../../shared/contact.ts'
+import { isValidEmail } from '../../shared/email.ts'
+import type { FieldViolation } from '../../shared/errors.ts'
+import { applicationError, validationError } from '../errors.ts'
+
+/** The info of a contact after `patch`: each part it names replaces that part whole. */
+export function applyInfo(current: ContactInfo, patch: ContactInfoInput): ContactInfo {
+  const info: ContactInfo = { ...current }
+  for (const key of Object.keys(patch) as (keyof ContactInfoInput)[]) {
+    ;(info as Record<string, unknown>)[key] = patch[key]
+  }
+  return normalizeInfo(info)
+}
+
+/** Validates and completes a contact's info; throws the Wix errors for what cannot be stored. */
+export function normalizeInfo(info: ContactInfo | ContactInfoInput): ContactInfo {
+  const violations: FieldViolation[] = []
+  const emails = (info.emails?.items ?? []).map((e, i) => {
+    if (!isValidEmail(e.email)) {
+      violations.push({
+        field: `info.emails.items[${i}].email`,
+        description: 'is not a valid email address',
+        violatedRule: 'FORMAT',
+      })
+    }
+    return {
+      id: e.id || crypto.randomUUID(),
+      tag: e.tag ?? 'UNTAGGED',
+      email: e.email.trim().normalize('NFC'),
+      primary: e.primary === true,
+    }
+  })
+  const phones = (info.phones?.items ?? []).map((p) => {
+    const parsed = parsePhoneNumberFromString(p.phone, {
+      defaultCountry: p.countryCode as CountryCode | undefined,
+      extract: false,
+    })
+    const valid = parsed?.isPossible() ? parsed : undefined
+    const countryCode = p.countryCode ?? valid?.country
+    return {
+      id: p.id || crypto.randomUUID(),
+      tag: p.tag ?? 'UNTAGGED',
+      ...(countryCode ? { countryCode } : {}),
+      phone: p.phone,
+      ...(valid ? { e164Phone: valid.number } : {}),
+      primary: p.primary === true,
+    }
+  })
+  const addresses = (info.addresses?.items ?? []).map((a) => ({
+    id: a.id || crypto.randomUUID(),
+    tag: a.tag ?? 'UNTAGGED',
+    address: a.address,
+  }))
+  if (violations.length) throw validationError(violations)
+  for (const [list, name] of [
+    [emails, 'emails'],
+    [phones, 'phones'],
+  ] as const) {
+    if (list.filter((item) => item.primary).length > 1) {
+      throw applicationError(
+        400,
+        'CANNOT_HAVE_MULTIPLE_PRIMARY_INFO',
+        `Only one of info.${name}.items can be primary.`
+      )
+    }
+    if (list.length && !list.some((item) => item.primary)) list[0]!.primary = true
+  }
+  const name = info.name && (info.name.first || info.name.last) ? info.name : undefined
+  return {
+    ...(name
+      ? {
+          name: {
+            ...(name.first ? { first: name.first } : {}),
+            ...(name.last ? { last: name.last } : {}),
+          },
+        }
+      : {}),
+    emails: { items: emails },
+    phones: { items: phones },
+    addresses: { items: addresses },
+    ...(info.company ? { company: info.company } : {}),
+    ...(info.jobTitle ? { jobTitle: info.jobTitle } : {}),
+    ...(info.birthdate ? { birthdate: info.birthdate } : {}),
+    ...(info.locale ? { locale: info.locale.toLowerCase() } : {}),
+    labelKeys: { items: [...new Set(info.labelKeys?.items ?? [])] },
+    extendedFields: { items: { ...(info.extendedFields?.items ?? {}) } },
+  }
+}
+
+/** Wix: a contact needs at least a name, a phone or an email. */
+export function hasContactData(info: ContactInfo): boolean {
+  return !!(
+    info.name?.first ||
+    info.name?.last ||
+    info.emails?.items.length ||
+    info.phones?.items.length
+  )
+}
+
+/** Fills the derived, read-only parts of a contact from its info. */
+export function withDerivedFields(contact: Contact): Contact {
+  const primaryEmail = contact.info.emails?.items.find((e) => e.primary)
+  const primaryPhone = contact.info.phones?.items.find((p) => p.primary)
+  const { primaryEmail: _e, primaryPhone: _p, ...rest } = contact
+  return {
+    ...rest,
+    primaryInfo: {
+      ...(primaryEmail ? { email: primaryEmail.email } : {}),
+      ...(primaryPhone ? { phone: primaryPhone.phone } : {}),
+    },
+    ...(primaryEmail
+      ? {
+          primaryEmail: {
+            email: primaryEmail.email,
+            subscriptionStatus: contact.primaryEmail?.subscriptionStatus ?? 'NOT_SET',
+            deliverabilityStatus: contact.primaryEmail?.deliverabilityStatus ?? 'NOT_SET',
+          },
+        }
+      : {}),
+    ...(primaryPhone
+      ? {
+          primaryPhone: {
+            ...(primaryPhone.countryCode ? { countryCode: primaryPhone.countryCode } : {}),
+            ...(primaryPhone.e164Phone ? { e164Phone: primaryPhone.e164Phone } : {}),
+            phone: primaryPhone.phone,
+          },
+        }
+      : {}),
+  }
+}
