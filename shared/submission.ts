@@ -25,6 +25,7 @@ export interface SubmissionPayload {
   values: Record<string, string | boolean>
   context?: SubmissionContext
   token?: string
+  honeypot?: string
 }
 
 const httpUrl = z.url({ protocol: /^https?$/ }).max(2048)
@@ -58,6 +59,8 @@ export function submissionSchema(form: FormConfig) {
     values: z.strictObject(shape),
     context: contextSchema.default({}),
     token: z.string().max(4096).optional(),
+    /** The trap field's value, when the definition describes a honeypot (people leave it empty). */
+    honeypot: z.string().max(1000).optional(),
   })
 }
 

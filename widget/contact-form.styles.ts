@@ -2,18 +2,20 @@
  * @module
  * The element's styles. The form is rendered into the page (light DOM), so every rule is scoped
  * under `contact-form` and starts from `all: revert`: page rules such as `input { … }` cannot
- * reach these elements, and nothing here reaches the rest of the page. Theme with the
+ * reach these elements, and nothing here reaches the rest of the page. `:not(#_)` lends each rule
+ * the weight of an id, so theme rules like `#content input { … }` lose too; only `!important`
+ * page rules still win. Theme with the
  * `--contact-form-*` custom properties; they inherit, so setting them on any ancestor works.
  */
 
 const CSS = `
 contact-form { display: block; }
 contact-form[hidden] { display: none; }
-contact-form .cf-root, contact-form .cf-root :is(form, h2, p, div, label, input, select, textarea, button, option, span) {
+contact-form:not(#_) .cf-root, contact-form:not(#_) .cf-root :is(form, h2, p, div, label, input, select, textarea, button, option, span) {
   all: revert;
   box-sizing: border-box;
 }
-contact-form .cf-root {
+contact-form:not(#_) .cf-root {
   --_fg: var(--contact-form-color, #1d2433);
   --_bg: var(--contact-form-background, transparent);
   --_input-bg: var(--contact-form-input-background, #ffffff);
@@ -32,7 +34,7 @@ contact-form .cf-root {
   line-height: 1.45;
 }
 @media (prefers-color-scheme: dark) {
-  contact-form .cf-root {
+  contact-form:not(#_) .cf-root {
     --_fg: var(--contact-form-color, #e6e9f0);
     --_input-bg: var(--contact-form-input-background, #1b2030);
     --_border: var(--contact-form-border, #6f7890);
@@ -41,37 +43,37 @@ contact-form .cf-root {
     --_error: var(--contact-form-error, #ff8a80);
   }
 }
-contact-form .cf-root .cf-form { display: grid; gap: var(--_space); margin: 0; }
-contact-form .cf-root .cf-title { font-size: 1.35em; font-weight: 650; margin: 0; color: inherit; }
-contact-form .cf-root .cf-description { margin: 0; }
-contact-form .cf-root .cf-field { display: grid; gap: calc(var(--_space) / 4); margin: 0; }
-contact-form .cf-root .cf-label { display: block; font-weight: 600; color: inherit; }
-contact-form .cf-root .cf-required { color: var(--_error); margin-inline-start: 0.15em; }
-contact-form .cf-root .cf-input {
+contact-form:not(#_) .cf-root .cf-form { display: grid; gap: var(--_space); margin: 0; }
+contact-form:not(#_) .cf-root .cf-title { font-size: 1.35em; font-weight: 650; margin: 0; color: inherit; }
+contact-form:not(#_) .cf-root .cf-description { margin: 0; }
+contact-form:not(#_) .cf-root .cf-field { display: grid; gap: calc(var(--_space) / 4); margin: 0; }
+contact-form:not(#_) .cf-root .cf-label { display: block; font-weight: 600; color: inherit; }
+contact-form:not(#_) .cf-root .cf-required { color: var(--_error); margin-inline-start: 0.15em; }
+contact-form:not(#_) .cf-root .cf-input {
   display: block; width: 100%; margin: 0; font: inherit; color: var(--_fg);
   background: var(--_input-bg); border: 1px solid var(--_border); border-radius: var(--_radius);
   padding: 0.55em 0.7em; min-height: 2.75em;
 }
-contact-form .cf-root .cf-textarea { resize: vertical; min-height: 6em; }
-contact-form .cf-root .cf-input[aria-invalid='true'] { border-color: var(--_error); border-width: 2px; }
-contact-form .cf-root .cf-field-consent { grid-template-columns: auto 1fr; align-items: start; column-gap: 0.6em; }
-contact-form .cf-root .cf-field-consent .cf-label { font-weight: 400; }
-contact-form .cf-root .cf-field-consent .cf-error { grid-column: 1 / -1; }
-contact-form .cf-root .cf-checkbox { width: 1.25em; height: 1.25em; margin: 0.15em 0 0; accent-color: var(--_accent); }
-contact-form .cf-root .cf-checkbox[aria-invalid='true'] { outline: 2px solid var(--_error); outline-offset: 2px; }
-contact-form .cf-root .cf-hp { position: absolute; left: -10000px; top: auto; width: 1px; height: 1px; overflow: hidden; }
-contact-form .cf-root .cf-error { margin: 0; color: var(--_error); font-size: 0.92em; min-height: 0; }
-contact-form .cf-root .cf-error:empty { display: none; }
-contact-form .cf-root .cf-submit {
+contact-form:not(#_) .cf-root .cf-textarea { resize: vertical; min-height: 6em; }
+contact-form:not(#_) .cf-root .cf-input[aria-invalid='true'] { border-color: var(--_error); border-width: 2px; }
+contact-form:not(#_) .cf-root .cf-field-consent { grid-template-columns: auto 1fr; align-items: start; column-gap: 0.6em; }
+contact-form:not(#_) .cf-root .cf-field-consent .cf-label { font-weight: 400; }
+contact-form:not(#_) .cf-root .cf-field-consent .cf-error { grid-column: 1 / -1; }
+contact-form:not(#_) .cf-root .cf-checkbox { width: 1.25em; height: 1.25em; margin: 0.15em 0 0; accent-color: var(--_accent); }
+contact-form:not(#_) .cf-root .cf-checkbox[aria-invalid='true'] { outline: 2px solid var(--_error); outline-offset: 2px; }
+contact-form:not(#_) .cf-root .cf-hp { position: absolute; left: -10000px; top: auto; width: 1px; height: 1px; overflow: hidden; }
+contact-form:not(#_) .cf-root .cf-error { margin: 0; color: var(--_error); font-size: 0.92em; min-height: 0; }
+contact-form:not(#_) .cf-root .cf-error:empty { display: none; }
+contact-form:not(#_) .cf-root .cf-submit {
   display: inline-block; justify-self: start; margin: 0; font: inherit; font-weight: 600;
   color: var(--_accent-text); background: var(--_accent); border: 0; border-radius: var(--_radius);
   padding: 0.7em 1.4em; min-height: 2.75em; cursor: pointer;
 }
-contact-form .cf-root .cf-submit:disabled { opacity: 0.6; cursor: progress; }
-contact-form .cf-root :is(.cf-input, .cf-checkbox, .cf-submit, .cf-success):focus-visible { outline: 2px solid transparent; box-shadow: var(--_ring); }
-contact-form .cf-root .cf-status { display: block; margin: calc(var(--_space) / 2) 0 0; min-height: 1.45em; }
-contact-form .cf-root .cf-success { display: block; padding: var(--_space); border: 1px solid var(--_border); border-radius: var(--_radius); }
-contact-form .cf-root .cf-load-failed, contact-form .cf-root .cf-loading { margin: 0; }
+contact-form:not(#_) .cf-root .cf-submit:disabled { opacity: 0.6; cursor: progress; }
+contact-form:not(#_) .cf-root :is(.cf-input, .cf-checkbox, .cf-submit, .cf-success):focus-visible { outline: 2px solid transparent; box-shadow: var(--_ring); }
+contact-form:not(#_) .cf-root .cf-status { display: block; margin: calc(var(--_space) / 2) 0 0; min-height: 1.45em; }
+contact-form:not(#_) .cf-root .cf-success { display: block; padding: var(--_space); border: 1px solid var(--_border); border-radius: var(--_radius); }
+contact-form:not(#_) .cf-root .cf-load-failed, contact-form:not(#_) .cf-root .cf-loading { margin: 0; }
 `
 
 const adopted = new WeakSet<Document | ShadowRoot>()

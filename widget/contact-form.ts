@@ -35,6 +35,7 @@ let instances = 0
  *
  * @attr form - the form id from forms.config.ts (required)
  * @attr endpoint - the worker's origin; defaults to where this script was loaded from
+ * @attr timeout - milliseconds one attempt to send may take before it is retried (default 15000)
  * @attr text-* - overrides for the element's own strings, e.g. `text-sending="Envoi…"`
  * @event contact-form-submit - before sending; cancelable; `detail.values`
  * @event contact-form-success - accepted; `detail.submissionId`
@@ -47,6 +48,7 @@ export class ContactForm extends LitElement {
   static override properties = {
     form: { type: String, reflect: true },
     endpoint: { type: String },
+    timeout: { type: Number },
     state: { state: true },
     errors: { state: true },
     status: { state: true },
@@ -58,6 +60,8 @@ export class ContactForm extends LitElement {
 
   form = ''
   endpoint?: string
+  /** Milliseconds one attempt to send may take before it is retried. */
+  timeout = 15_000
   protected state: State = 'loading'
   protected errors: Record<string, string> = {}
   protected status = ''
@@ -88,13 +92,15 @@ export class ContactForm extends LitElement {
 
   override connectedCallback(): void {
     // The no-JavaScript fallback form, if the page has one: hidden while this element works.
-    if (!this.fallback.length) {
+    if (!this.hasUpdated && !this.fallback.length) {
       this.fallback = [...this.children]
       for (const el of this.fallback) el.setAttribute('hidden', '')
     }
     adoptStyles(this.getRootNode() as Document | ShadowRoot)
     super.connectedCallback()
     window.addEventListener('online', this.handleOnline)
+    // Moved in the page (as single-page apps do) while loading: the load was cancelled; start again.
+    if (this.hasUpdated && !this.definition && this.state === 'loading') void this.load()
   }
 
   override disconnectedCallback(): void {
@@ -362,18 +368,21 @@ export class ContactForm extends LitElement {
 
     const values: SubmittedValues = {}
     for (const field of def.fields) values[field.name] = this.currentValue(field)
-    if (def.honeypot) {
-      const trap = form.elements.namedItem(def.honeypot.name)
-      values[def.honeypot.name] = trap instanceof HTMLInputElement ? trap.value : ''
-    }
+
     if (!this.dispatchEvent(new ContactFormSubmitEvent(values))) return
 
+    const trap = def.honeypot ? form.elements.namedItem(def.honeypot.name) : null
     const body = JSON.stringify({
       values,
       context: pageContext(),
       ...(def.token ? { token: def.token } : {}),
+      ...(def.honeypot ? { honeypot: trap instanceof HTMLInputElement ? trap.value : '' } : {}),
     })
-    await this.send({ body, idempotencyKey: crypto.randomUUID(), savedAt: Date.now() })
+    // Sending the same thing again (say, a second click while offline) keeps its key: the worker
+    // then records it once even if the first attempt did arrive.
+    const idempotencyKey =
+      this.pending?.body === body ? this.pending.idempotencyKey : crypto.randomUUID()
+    await this.send({ body, idempotencyKey, savedAt: Date.now() })
   }
 
   private async send(pending: PendingSubmission, resumed = false): Promise<void> {
@@ -384,6 +393,7 @@ export class ContactForm extends LitElement {
       url: this.submitUrl,
       body: pending.body,
       idempotencyKey: pending.idempotencyKey,
+      attemptTimeoutMs: this.timeout,
       onRetry: () => (this.status = this.strings.retrying),
     })
     if (result.kind === 'network-error' && result.offline) {
@@ -396,17 +406,28 @@ export class ContactForm extends LitElement {
     if (result.kind === 'answer' && result.status >= 200 && result.status < 300) {
       clearPending(this.submitUrl)
       this.pending = undefined
-      return this.succeed(result.body as { submissionId: string })
+      return this.succeed(result.body as { submissionId: string }, resumed)
     }
-    clearPending(this.submitUrl)
-    this.pending = undefined
     this.state = 'ready'
-    if (result.kind === 'answer' && result.status === 400 && isValidationError(result.body)) {
-      this.errors = this.mapViolations(result.body.details.validationError.fieldViolations)
-      this.status = this.strings.fixErrors
-      await this.focusFirstInvalid()
-      this.emitError({ reason: 'validation', status: 400, fieldErrors: this.errors })
-      return
+    if (result.kind === 'answer' && result.status >= 400 && result.status < 500) {
+      // Refused for good as it stands: the visitor gets the values back to correct and resend.
+      clearPending(this.submitUrl)
+      this.pending = undefined
+      if (resumed) this.restoreValues(pending.body)
+      const violations = isValidationError(result.body)
+        ? result.body.details.validationError.fieldViolations
+        : []
+      const errors = this.mapViolations(violations)
+      if (Object.keys(errors).length) {
+        this.errors = errors
+        this.status = this.strings.fixErrors
+        await this.focusFirstInvalid()
+        this.emitError({ reason: 'validation', status: result.status, fieldErrors: errors })
+        return
+      }
+    } else if (resumed) {
+      // Still failing after every retry: a submission saved earlier stays saved for the next try.
+      this.restoreValues(pending.body)
     }
     this.status = this.strings.failed
     this.emitError({
@@ -415,10 +436,21 @@ export class ContactForm extends LitElement {
     })
   }
 
-  private async succeed(answer: { submissionId: string }): Promise<void> {
+  /** Puts the values of a saved submission back into the form. */
+  private restoreValues(body: string): void {
+    try {
+      const { values } = JSON.parse(body) as { values?: SubmittedValues }
+      if (values && typeof values === 'object') this.values = { ...values }
+    } catch {
+      // not ours to read
+    }
+  }
+
+  private async succeed(answer: { submissionId: string }, resumed: boolean): Promise<void> {
     const def = this.definition!
     this.dispatchEvent(new ContactFormSuccessEvent(answer.submissionId))
-    if (def.redirectUrl) {
+    // A message saved on an earlier visit must not carry the visitor off the page they are on now.
+    if (def.redirectUrl && !resumed) {
       window.location.assign(def.redirectUrl)
       return
     }

@@ -13,6 +13,8 @@ export interface SendOptions {
   maxAttempts?: number
   baseDelayMs?: number
   maxDelayMs?: number
+  /** How long one attempt may take before it counts as a network error and is retried. */
+  attemptTimeoutMs?: number
   /** Told before each retry, e.g. to update a status message. */
   onRetry?: (attempt: number) => void
 }
@@ -24,7 +26,12 @@ const RETRYABLE = (status: number) => status === 408 || status === 429 || status
 
 /** Posts until an answer that is final (2xx, 4xx other than 408/429) or the attempts run out. */
 export async function sendSubmission(options: SendOptions): Promise<SendResult> {
-  const { maxAttempts = 5, baseDelayMs = 500, maxDelayMs = 8000 } = options
+  const {
+    maxAttempts = 5,
+    baseDelayMs = 500,
+    maxDelayMs = 8000,
+    attemptTimeoutMs = 15_000,
+  } = options
   let last: SendResult = { kind: 'network-error', offline: !navigator.onLine }
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     let retryAfterMs: number | undefined
@@ -33,6 +40,7 @@ export async function sendSubmission(options: SendOptions): Promise<SendResult> 
         method: 'POST',
         headers: { 'Content-Type': 'application/json', 'Idempotency-Key': options.idempotencyKey },
         body: options.body,
+        signal: AbortSignal.timeout(attemptTimeoutMs),
       })
       last = { kind: 'answer', status: res.status, body: await res.json().catch(() => undefined) }
       if (!RETRYABLE(res.status)) return last

@@ -141,15 +141,19 @@ describe('<contact-form> honeypot', () => {
     await fillValid(el)
     submitButton(el).click()
     await oneEvent(el, 'contact-form-success')
-    expect(JSON.parse(worker.sent[0]!.body).values.website).to.equal('')
+    const body = JSON.parse(worker.sent[0]!.body)
+    expect(body.honeypot).to.equal('')
+    expect(body.values).not.to.have.property('website')
   })
 })
 
 describe('<contact-form> styles', () => {
   it('is not broken by page CSS, and its CSS does not reach the page', async () => {
     const page = document.createElement('style')
+    document.body.id = 'page'
     page.textContent = `
       input, select, textarea, button, label { display: none; color: rgb(255, 0, 0); font-size: 40px; }
+      #page input, #page .cf-input { border-radius: 20px; display: none; }
       form .cf-input, .cf-submit { visibility: hidden; }
       h2 { text-transform: uppercase; }
     `
@@ -170,9 +174,11 @@ describe('<contact-form> styles', () => {
       // The element's rules are scoped to <contact-form>: the same classes elsewhere stay untouched.
       const lookalike = outside.querySelector('input')!
       expect(getComputedStyle(lookalike).display).to.equal('none')
-      expect(getComputedStyle(lookalike).borderRadius).to.equal('0px')
+      expect(getComputedStyle(lookalike).borderRadius).to.equal('20px')
+      expect(style.borderRadius).to.equal('6px')
     } finally {
       page.remove()
+      document.body.removeAttribute('id')
     }
   })
 
@@ -420,6 +426,135 @@ describe('<contact-form> submitting', () => {
     expect($(el, '[role="status"]').textContent).to.equal(
       'Your message could not be sent. Please try again.'
     )
+  })
+})
+
+describe('<contact-form> resilience', () => {
+  it('retries an attempt that takes longer than its timeout, with the same key', async () => {
+    worker = stubWorker(['hang', accepted('sub-slow')])
+    const el = await fixture<ContactForm>(
+      html`<contact-form form="demo" endpoint=${ENDPOINT} timeout="50"></contact-form>`
+    )
+    await waitUntil(() => el.querySelector('form'))
+    await fillValid(el)
+    submitButton(el).click()
+    const { detail } = await oneEvent(el, 'contact-form-success')
+    expect(detail.submissionId).to.equal('sub-slow')
+    expect(worker.sent).to.have.length(2)
+    expect(worker.sent[0]!.headers.get('Idempotency-Key')).to.equal(
+      worker.sent[1]!.headers.get('Idempotency-Key')
+    )
+  })
+
+  it('loads again when moved in the page while loading', async () => {
+    let release!: () => void
+    const gate = new Promise<void>((r) => (release = r))
+    const original = window.fetch
+    let loads = 0
+    window.fetch = async () => {
+      loads++
+      await gate
+      return Response.json(DEFINITION)
+    }
+    try {
+      const el = document.createElement('contact-form')
+      el.setAttribute('form', 'demo')
+      el.setAttribute('endpoint', ENDPOINT)
+      document.body.append(el)
+      await el.updateComplete
+      el.remove()
+      document.body.append(el)
+      release()
+      await waitUntil(() => el.querySelector('form'), 'stuck loading')
+      expect(loads).to.equal(2)
+      el.remove()
+    } finally {
+      window.fetch = original
+    }
+  })
+
+  it('shows a refusal that names no field as a general failure', async () => {
+    const refusal = Response.json(
+      {
+        message: 'Idempotency-Key: bad',
+        details: {
+          validationError: {
+            fieldViolations: [
+              { field: 'Idempotency-Key', description: 'bad', violatedRule: 'FORMAT' },
+            ],
+          },
+        },
+      },
+      { status: 400 }
+    )
+    const el = await render(undefined, [refusal])
+    await fillValid(el)
+    submitButton(el).click()
+    const { detail } = await oneEvent(el, 'contact-form-error')
+    expect(detail).to.deep.equal({ reason: 'failed', status: 400 })
+    await el.updateComplete
+    expect($(el, '[role="status"]').textContent).to.equal(
+      'Your message could not be sent. Please try again.'
+    )
+    expect(el.querySelectorAll('[aria-invalid="true"]')).to.have.length(0)
+  })
+
+  it('keeps a submission saved earlier when it still fails, with its values back in the form', async () => {
+    const storageKey = `contact-form:pending:${ENDPOINT}/v1/forms/demo/submissions`
+    const body = JSON.stringify({
+      values: { email: 'kept@example.com', consent: true },
+      context: {},
+    })
+    localStorage.setItem(
+      storageKey,
+      JSON.stringify({ body, idempotencyKey: 'k-2', savedAt: Date.now() })
+    )
+    const failing = () => new Response('{}', { status: 503, headers: { 'Retry-After': '0' } })
+    worker = stubWorker([failing, failing, failing, failing, failing])
+    const el = await fixture<ContactForm>(
+      html`<contact-form form="demo" endpoint=${ENDPOINT}></contact-form>`
+    )
+    const { detail } = await oneEvent(el, 'contact-form-error')
+    expect(detail.reason).to.equal('failed')
+    await el.updateComplete
+    expect(localStorage.getItem(storageKey)).not.to.equal(null)
+    expect(field(el, 'email').value).to.equal('kept@example.com')
+    expect(field(el, 'consent').checked).to.be.true
+  })
+
+  it('gives back the values of a saved submission the worker refuses, with the errors on the fields', async () => {
+    const storageKey = `contact-form:pending:${ENDPOINT}/v1/forms/demo/submissions`
+    const body = JSON.stringify({
+      values: { email: 'old@example.com', phone: '12', consent: true },
+      context: {},
+    })
+    localStorage.setItem(
+      storageKey,
+      JSON.stringify({ body, idempotencyKey: 'k-3', savedAt: Date.now() })
+    )
+    const refusal = Response.json(
+      {
+        message: 'phone',
+        details: {
+          validationError: {
+            fieldViolations: [
+              { field: 'phone', description: 'Enter a valid phone number', violatedRule: 'FORMAT' },
+            ],
+          },
+        },
+      },
+      { status: 400 }
+    )
+    worker = stubWorker([refusal])
+    const el = await fixture<ContactForm>(
+      html`<contact-form form="demo" endpoint=${ENDPOINT}></contact-form>`
+    )
+    await oneEvent(el, 'contact-form-error')
+    await el.updateComplete
+    expect(localStorage.getItem(storageKey)).to.equal(null)
+    expect(field(el, 'phone').value).to.equal('12')
+    expect(field(el, 'phone').getAttribute('aria-invalid')).to.equal('true')
+    expect(field(el, 'email').value).to.equal('old@example.com')
   })
 })
 

@@ -75,7 +75,8 @@ export interface SentRequest {
   body: string
 }
 
-type Answer = Response | Error | (() => Response | Promise<Response>)
+/** `'hang'`: the request never answers (until its signal aborts it). */
+type Answer = Response | Error | 'hang' | (() => Response | Promise<Response>)
 
 /**
  * Replaces window.fetch: GET of the definition answers `definition`; each POST takes the next
@@ -95,6 +96,11 @@ export function stubWorker(answers: Answer[] = [], definition: FormDefinition = 
     })
     const next = answers.shift() ?? accepted()
     if (next instanceof Error) throw next
+    if (next === 'hang') {
+      return new Promise<Response>((_, reject) =>
+        init?.signal?.addEventListener('abort', () => reject(init.signal!.reason))
+      )
+    }
     return typeof next === 'function' ? next() : next
   }
   return { sent, restore: () => (window.fetch = original) }

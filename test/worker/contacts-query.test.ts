@@ -5,13 +5,15 @@ import { admin, call, queryContacts, submit, uniqueEmail, VALID } from './helper
 /** Inserts contacts straight into D1, created at the given instants (several per millisecond). */
 async function seedContacts(createdDates: string[]): Promise<string[]> {
   const rows = createdDates.map((createdDate) => ({ id: crypto.randomUUID(), createdDate }))
+  // Inserted in random order, so that only the query's ORDER BY (not insertion order) sorts them.
+  const shuffled = [...rows].sort(() => Math.random() - 0.5)
   await env.DB.prepare(
     `INSERT INTO contacts (id, source_type, created_date, updated_date, last_activity_date, last_activity_type)
      SELECT json_extract(value, '$.id'), 'OTHER', json_extract(value, '$.createdDate'), json_extract(value, '$.createdDate'),
             json_extract(value, '$.createdDate'), 'CONTACT_CREATED'
      FROM json_each(?)`
   )
-    .bind(JSON.stringify(rows))
+    .bind(JSON.stringify(shuffled))
     .run()
   return rows.map((r) => r.id)
 }
@@ -135,7 +137,12 @@ describe('POST /contacts/v4/contacts/query', () => {
       { count: 500, offset: 2000, total: 2500, tooManyToCount: false },
     ])
     expect(new Set(seen).size).toBe(2500)
-    expect([...seen].sort()).toEqual([...ids].sort())
+    // In createdDate order, ties broken by id.
+    const expected = ids
+      .map((id, i) => ({ id, at: Math.floor(i / 3) }))
+      .sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : 1))
+      .map((r) => r.id)
+    expect(seen).toEqual(expected)
     const dates = await queryContacts({
       filter: {
         createdDate: {

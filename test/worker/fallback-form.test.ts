@@ -1,3 +1,4 @@
+import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import { call, contactsWithEmail, uniqueEmail } from './helpers.ts'
 
@@ -41,6 +42,12 @@ describe('POST /v1/forms/:formId/submissions from the no-JavaScript form', () =>
     const page = await res.text()
     expect(page).toContain('<strong>Email</strong>: Enter a valid email address')
     expect(page).not.toContain('<script>')
+    const stored = await env.DB.prepare(
+      'SELECT COUNT(*) AS n FROM submissions WHERE submitted_values LIKE ?'
+    )
+      .bind('%not-an-email%')
+      .first<{ n: number }>()
+    expect(stored?.n).toBe(0)
     const missing = await post({ email: uniqueEmail() })
     expect(await missing.text()).toContain(
       '<strong>I agree to be contacted about my request.</strong>'
