@@ -13,7 +13,11 @@ export default defineConfig(async () => {
             cloudflareTest({
               wrangler: { configPath: './wrangler.toml' },
               miniflare: {
-                bindings: { ADMIN_API_KEY: 'test-admin-key', TEST_MIGRATIONS: migrations },
+                bindings: {
+                  ADMIN_API_KEY: 'test-admin-key',
+                  READ_API_KEYS: 'test-read-key, second-read-key',
+                  TEST_MIGRATIONS: migrations,
+                },
               },
             }),
           ],

@@ -1,11 +1,14 @@
 // Secrets live outside wrangler.toml (`wrangler secret put`, `.dev.vars`), so `wrangler types`
 // cannot list them; they are declared here.
-interface Env {
-  /** The admin API key; `npm start` writes a dev key into .dev.vars. */
+interface Secrets {
+  /** An admin API key; `npm start` writes a dev key into .dev.vars. */
   ADMIN_API_KEY?: string
+  /** More admin API keys, comma-separated. */
+  ADMIN_API_KEYS?: string
+  /** Read-only API keys (GET and query only), comma-separated. */
+  READ_API_KEYS?: string
 }
+interface Env extends Secrets {}
 declare namespace Cloudflare {
-  interface Env {
-    ADMIN_API_KEY?: string
-  }
+  interface Env extends Secrets {}
 }

@@ -1,5 +1,6 @@
 /** Small builders shared by the worker tests. */
 import { exports } from 'cloudflare:workers'
+import { expect } from 'vitest'
 import type { Contact } from '../../shared/contact.ts'
 
 export const ADMIN_KEY = 'test-admin-key'
@@ -63,3 +64,57 @@ export async function contactsWithEmail(email: string): Promise<Contact[]> {
 }
 
 export const VALID = { consent: true } as const
+
+export interface ApiAnswer<T = any> {
+  status: number
+  body: T
+}
+
+/** An admin call with a JSON body; answers status and parsed body. */
+export async function api<T = any>(
+  method: string,
+  path: string,
+  body?: unknown,
+  key = ADMIN_KEY
+): Promise<ApiAnswer<T>> {
+  const res = await call(path, {
+    method,
+    headers: {
+      Authorization: key,
+      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  })
+  const text = await res.text()
+  return { status: res.status, body: text ? JSON.parse(text) : undefined }
+}
+
+/** The exact application-error envelope for a code. */
+export function appError(code: string, data?: Record<string, unknown>) {
+  return {
+    message: expect.any(String),
+    details: {
+      applicationError: { code, description: expect.any(String), data: data ?? expect.any(Object) },
+    },
+  }
+}
+
+/** A label that exists, made through the API. */
+export async function label(displayName: string): Promise<string> {
+  const { body } = await api('POST', '/contacts/v4/labels', { displayName })
+  return body.label.key
+}
+
+/** An extended field that exists, made through the API. */
+export async function extendedField(displayName: string, dataType = 'TEXT'): Promise<string> {
+  const { body } = await api('POST', '/contacts/v4/extended-fields', { displayName, dataType })
+  return body.field.key
+}
+
+/** Creates a contact through the API and answers it. */
+export async function createContact(info: Record<string, unknown>, allowDuplicates = false) {
+  const res = await api('POST', '/contacts/v4/contacts', { info, allowDuplicates })
+  if (res.status !== 200)
+    throw new Error(`create failed: ${res.status} ${JSON.stringify(res.body)}`)
+  return res.body.contact
+}
