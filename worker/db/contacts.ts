@@ -111,14 +111,21 @@ export async function getContact(db: D1Database, id: string): Promise<Contact | 
   return contacts[0]
 }
 
+/** The ids of one page of contacts: the query every read of contacts is built on. */
+export function pageQuery(sel: ContactSelection): { sql: string; params: unknown[] } {
+  return {
+    sql: `SELECT c.id FROM contacts c WHERE ${sel.where.sql} ORDER BY ${sel.orderBy} LIMIT ? OFFSET ?`,
+    params: [...sel.where.params, sel.limit, sel.offset],
+  }
+}
+
 /** A page of contacts matching `where`, with the total count when asked. */
 export async function selectContacts(
   db: D1Database,
   sel: ContactSelection,
   withTotal = true
 ): Promise<ContactPage> {
-  const page = `SELECT c.id FROM contacts c WHERE ${sel.where.sql} ORDER BY ${sel.orderBy} LIMIT ? OFFSET ?`
-  const pageParams = [...sel.where.params, sel.limit, sel.offset]
+  const { sql: page, params: pageParams } = pageQuery(sel)
   const children = (table: string, columns: string, order: string) =>
     db
       .prepare(

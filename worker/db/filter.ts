@@ -187,17 +187,20 @@ export function scalar(
   operators: readonly Operator[],
   read: ValueReader = readString
 ): FieldRule {
+  // Every condition is true or false, never NULL, so that $not and $or mean what they say when a
+  // value is missing. `expr IS NOT NULL AND …` keeps ranges answerable from an index.
+  const present = (cond: string) => `(${expr} IS NOT NULL AND ${cond})`
   return {
     operators,
     compile(op, value) {
       switch (op) {
         case '$eq':
-          return { sql: `${expr} = ?`, params: [read(value)] }
+          return { sql: `${expr} IS ?`, params: [read(value)] }
         case '$ne':
           return { sql: `${expr} IS NOT ?`, params: [read(value)] }
         case '$in':
           return {
-            sql: `${expr} IN (SELECT value FROM json_each(?))`,
+            sql: present(`${expr} IN (SELECT value FROM json_each(?))`),
             params: [JSON.stringify(list(value, read))],
           }
         case '$nin':
@@ -208,9 +211,9 @@ export function scalar(
         case '$exists':
           return { sql: `${expr} IS ${flag(value) ? 'NOT NULL' : 'NULL'}`, params: [] }
         case '$startsWith':
-          return { sql: `lower(${expr}) LIKE ? ESCAPE '\\'`, params: [prefix(value)] }
+          return { sql: present(`lower(${expr}) LIKE ? ESCAPE '\\'`), params: [prefix(value)] }
         default:
-          return { sql: `${expr} ${COMPARE[op]} ?`, params: [read(value)] }
+          return { sql: present(`${expr} ${COMPARE[op]} ?`), params: [read(value)] }
       }
     },
   }
