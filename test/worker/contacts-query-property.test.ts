@@ -258,16 +258,16 @@ function leaf(): fc.Arbitrary<Filter> {
   )
 }
 
-function filterArb(): fc.Arbitrary<Filter> {
-  const { tree } = fc.letrec<{ tree: Filter; node: Filter }>((tie) => ({
-    tree: fc.oneof({ depthSize: 'small', withCrossShrink: true }, leaf(), tie('node')),
-    node: fc.oneof(
-      fc.array(tie('tree'), { minLength: 1, maxLength: 3 }).map((fs) => ({ $and: fs })),
-      fc.array(tie('tree'), { minLength: 1, maxLength: 3 }).map((fs) => ({ $or: fs })),
-      tie('tree').map((f) => ({ $not: f }))
-    ),
-  }))
-  return tree
+/** Filters nested at most `depth` logical levels (the worker accepts six). */
+function filterArb(depth = 3): fc.Arbitrary<Filter> {
+  if (depth === 0) return leaf()
+  const inner = filterArb(depth - 1)
+  return fc.oneof(
+    leaf(),
+    fc.array(inner, { minLength: 1, maxLength: 3 }).map((fs) => ({ $and: fs })),
+    fc.array(inner, { minLength: 1, maxLength: 3 }).map((fs) => ({ $or: fs })),
+    inner.map((f) => ({ $not: f }))
+  )
 }
 
 const SORTABLE = [
