@@ -3,6 +3,7 @@
  * The public form definition served by `GET /v1/forms/:formId`: what a browser needs to render a
  * form, and nothing of the labels, extended-field mapping or webhook targets behind it.
  */
+import { honeypotName } from './forms.ts'
 import type { FieldConfig, FieldType, FormConfig } from './forms.ts'
 
 export interface PublicField {
@@ -30,6 +31,8 @@ export interface FormDefinition {
   token?: string
   /** A trap field for bots: rendered out of sight and out of the accessibility tree, left empty by people. */
   honeypot?: { name: string }
+  /** Cloudflare Turnstile, when the form uses it: its token goes back as `turnstile`. */
+  turnstile?: { siteKey: string; action: string }
 }
 
 /** Longest value accepted for each field type when the config sets no `maxLength`. */
@@ -68,6 +71,7 @@ export function optionsOf(field: FieldConfig): { value: string; label: string }[
 
 export function toDefinition(id: string, form: FormConfig): FormDefinition {
   const consentField = form.fields.find((f) => f.type === 'consent')
+  const honeypot = honeypotName(form.spam.honeypot, form.fields)
   return {
     id,
     title: form.title,
@@ -76,6 +80,10 @@ export function toDefinition(id: string, form: FormConfig): FormDefinition {
     successMessage: form.successMessage,
     ...(form.redirectUrl ? { redirectUrl: form.redirectUrl } : {}),
     fields: form.fields.map((field) => toPublicField(field)),
+    ...(honeypot ? { honeypot: { name: honeypot } } : {}),
+    ...(form.spam.turnstile
+      ? { turnstile: { siteKey: form.spam.turnstile.siteKey, action: form.spam.turnstile.action } }
+      : {}),
     ...(consentField
       ? {
           consent: {

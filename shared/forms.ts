@@ -25,6 +25,9 @@ export type FieldType = (typeof FIELD_TYPES)[number]
 
 const displayName = z.string().trim().min(1).max(150)
 
+/** Per-minute submission limits of the rate-limit bindings in wrangler.toml (keep them in step). */
+export const RATE_LIMIT_DEFAULTS = { perAddress: 20, perEmail: 5 } as const
+
 const extendedFieldTarget = z.strictObject({
   extendedField: displayName,
   dataType: z.enum(EXTENDED_FIELD_DATA_TYPES).default('TEXT'),
@@ -89,6 +92,53 @@ const formSchema = z
     submitLabel: z.string().trim().min(1).max(100).default('Send'),
     successMessage: z.string().trim().min(1).max(1000).default('Thank you. We will be in touch.'),
     redirectUrl: z.url({ protocol: /^https?$/ }).optional(),
+    spam: z
+      .strictObject({
+        /** A trap field people never see: `true` (named "website"), a field name, or `false`. */
+        honeypot: z
+          .union([z.boolean(), z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/)])
+          .default(true),
+        /** Submissions faster than this after the form was served are treated as bots. */
+        minFillSeconds: z.number().min(0).max(600).default(2),
+        /** How long the signed render token of a served form stays valid. */
+        tokenMaxAgeHours: z.number().positive().max(168).default(24),
+        /** Accept the no-JavaScript fallback form, which cannot carry a render token. */
+        allowFallback: z.boolean().default(true),
+        /** Cloudflare Turnstile, verified with siteverify (secret: TURNSTILE_SECRET_KEY). */
+        turnstile: z
+          .strictObject({
+            siteKey: z.string().min(1).max(100),
+            action: z
+              .string()
+              .regex(/^[\w-]{1,32}$/)
+              .default('contact-form'),
+          })
+          .optional(),
+      })
+      .default({ honeypot: true, minFillSeconds: 2, tokenMaxAgeHours: 24, allowFallback: true }),
+    /** Lower per-minute limits than the defaults (20 per address, 5 per email). */
+    rateLimit: z
+      .strictObject({
+        perAddress: z
+          .number()
+          .int()
+          .min(1)
+          .max(
+            RATE_LIMIT_DEFAULTS.perAddress,
+            `at most ${RATE_LIMIT_DEFAULTS.perAddress}; raise SUBMIT_BY_ADDRESS in wrangler.toml for more`
+          )
+          .optional(),
+        perEmail: z
+          .number()
+          .int()
+          .min(1)
+          .max(
+            RATE_LIMIT_DEFAULTS.perEmail,
+            `at most ${RATE_LIMIT_DEFAULTS.perEmail}; raise SUBMIT_BY_EMAIL in wrangler.toml for more`
+          )
+          .optional(),
+      })
+      .default({}),
     /** How phone numbers typed without a country code are read (ISO 3166 alpha-2). */
     defaultCountry: z
       .string()
@@ -151,6 +201,14 @@ const formSchema = z
         mapped.add(target)
       }
     })
+    const trap = honeypotName(form.spam.honeypot, form.fields)
+    if (typeof form.spam.honeypot === 'string' && form.fields.some((f) => f.name === trap)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['spam', 'honeypot'],
+        message: `"${trap}" is also a real field`,
+      })
+    }
     if (!form.fields.some((f) => f.maps === 'email' || f.maps === 'phone')) {
       ctx.addIssue({
         code: 'custom',
@@ -300,3 +358,16 @@ function isOrigin(s: string): boolean {
 }
 
 export type { CountryCode }
+
+/** The honeypot field's name for a form, or undefined when it has none. */
+export function honeypotName(
+  setting: boolean | string,
+  fields: { name: string }[]
+): string | undefined {
+  if (setting === false) return undefined
+  if (typeof setting === 'string') return setting
+  return (
+    ['website', 'homepage', 'url'].find((name) => !fields.some((f) => f.name === name)) ??
+    'hp_field'
+  )
+}

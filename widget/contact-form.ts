@@ -8,7 +8,6 @@
  */
 import { LitElement, html, nothing } from 'lit'
 import type { PropertyValues } from 'lit'
-import { live } from 'lit/directives/live.js'
 import type { FormDefinition, PublicField } from '../shared/definition.ts'
 import type { FieldViolation } from '../shared/errors.ts'
 import { isValidationError } from '../shared/errors.ts'
@@ -75,6 +74,8 @@ export class ContactForm extends LitElement {
   private fallback: Element[] = []
   private readonly idPrefix = `cf${++instances}`
   private pending?: PendingSubmission
+  private turnstileToken?: string
+  private turnstileWidget?: string
   private loadController?: AbortController
 
   override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
@@ -111,6 +112,21 @@ export class ContactForm extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('form') || changed.has('endpoint')) void this.load()
+  }
+
+  protected override updated(): void {
+    const box = this.querySelector<HTMLElement>('.cf-turnstile')
+    const challenge = this.definition?.turnstile
+    if (box && challenge && !box.hasChildNodes()) {
+      void loadTurnstile().then((turnstile) => {
+        this.turnstileWidget = turnstile.render(box, {
+          sitekey: challenge.siteKey,
+          action: challenge.action,
+          callback: (token: string) => (this.turnstileToken = token),
+          'expired-callback': () => (this.turnstileToken = undefined),
+        })
+      })
+    }
   }
 
   private get baseUrl(): string {
@@ -194,6 +210,7 @@ export class ContactForm extends LitElement {
         ${def.description ? html`<p class="cf-description">${def.description}</p>` : nothing}
         ${def.fields.map((field) => this.renderField(field))}
         ${def.honeypot ? this.renderHoneypot(def.honeypot.name) : nothing}
+        ${def.turnstile ? html`<div class="cf-turnstile"></div>` : nothing}
         <button class="cf-submit" type="submit" ?disabled=${busy}>${def.submitLabel}</button>
       </form>
     `
@@ -220,7 +237,7 @@ export class ContactForm extends LitElement {
             id=${id}
             name=${field.name}
             ?required=${field.required}
-            .checked=${live(value === true)}
+            .checked=${value === true}
             aria-invalid=${invalid}
             aria-describedby=${errorId}
           />
@@ -240,7 +257,7 @@ export class ContactForm extends LitElement {
           ?required=${field.required}
           aria-invalid=${invalid}
           aria-describedby=${errorId}
-          .value=${live(text)}
+          .value=${text}
         >
           <option value="">—</option>
           ${(field.options ?? []).map((o) => html`<option value=${o.value} ?selected=${o.value === text}>${o.label}</option>`)}
@@ -259,7 +276,7 @@ export class ContactForm extends LitElement {
           autocomplete=${field.autocomplete ?? nothing}
           aria-invalid=${invalid}
           aria-describedby=${errorId}
-          .value=${live(text)}
+          .value=${text}
         ></textarea>
       `
     } else {
@@ -276,7 +293,7 @@ export class ContactForm extends LitElement {
           placeholder=${field.placeholder ?? nothing}
           aria-invalid=${invalid}
           aria-describedby=${errorId}
-          .value=${live(text)}
+          .value=${text}
         />
       `
     }
@@ -377,12 +394,22 @@ export class ContactForm extends LitElement {
       context: pageContext(),
       ...(def.token ? { token: def.token } : {}),
       ...(def.honeypot ? { honeypot: trap instanceof HTMLInputElement ? trap.value : '' } : {}),
+      ...(def.turnstile ? { turnstile: this.turnstileToken ?? '' } : {}),
     })
     // Sending the same thing again (say, a second click while offline) keeps its key: the worker
     // then records it once even if the first attempt did arrive.
     const idempotencyKey =
       this.pending?.body === body ? this.pending.idempotencyKey : crypto.randomUUID()
+    if (def.turnstile && !this.turnstileToken) {
+      this.status = this.strings.challenge
+      return
+    }
     await this.send({ body, idempotencyKey, savedAt: Date.now() })
+    // A Turnstile token is good for one check; the next submission needs a fresh one.
+    if (this.turnstileWidget !== undefined) {
+      this.turnstileToken = undefined
+      window.turnstile?.reset(this.turnstileWidget)
+    }
   }
 
   private async send(pending: PendingSubmission, resumed = false): Promise<void> {
@@ -509,10 +536,35 @@ function pageContext() {
   }
 }
 
+interface Turnstile {
+  render(container: HTMLElement, options: Record<string, unknown>): string
+  reset(widget: string): void
+}
+
+let turnstileScript: Promise<Turnstile> | undefined
+
+/** Cloudflare's Turnstile script, loaded once, only for forms that use it. */
+function loadTurnstile(): Promise<Turnstile> {
+  if (window.turnstile) return Promise.resolve(window.turnstile)
+  turnstileScript ??= new Promise((resolve, reject) => {
+    const script = document.createElement('script')
+    script.src = 'https://challenges.cloudflare.com/turnstile/v0/api.js?render=explicit'
+    script.async = true
+    script.onload = () =>
+      window.turnstile ? resolve(window.turnstile) : reject(new Error('no turnstile'))
+    script.onerror = reject
+    document.head.append(script)
+  })
+  return turnstileScript
+}
+
 if (!customElements.get('contact-form')) customElements.define('contact-form', ContactForm)
 
 declare global {
   interface HTMLElementTagNameMap {
     'contact-form': ContactForm
+  }
+  interface Window {
+    turnstile?: Turnstile
   }
 }

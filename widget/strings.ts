@@ -21,6 +21,7 @@ export const DEFAULT_STRINGS = {
   invalidPhone: 'Enter a valid phone number.',
   tooLong: 'Use at most {max} characters.',
   invalidOption: 'Choose one of the options.',
+  challenge: 'Please complete the verification above.',
 } as const
 
 export type StringKey = keyof typeof DEFAULT_STRINGS

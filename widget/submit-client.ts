@@ -22,7 +22,9 @@ export interface SendOptions {
 export type SendResult =
   { kind: 'answer'; status: number; body: unknown } | { kind: 'network-error'; offline: boolean }
 
-const RETRYABLE = (status: number) => status === 408 || status === 429 || status >= 500
+// 409: the worker is still processing the first attempt with this key; asking again later is safe.
+const RETRYABLE = (status: number) =>
+  status === 408 || status === 409 || status === 429 || status >= 500
 
 /** Posts until an answer that is final (2xx, 4xx other than 408/429) or the attempts run out. */
 export async function sendSubmission(options: SendOptions): Promise<SendResult> {

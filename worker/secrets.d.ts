@@ -7,6 +7,10 @@ interface Secrets {
   ADMIN_API_KEYS?: string
   /** Read-only API keys (GET and query only), comma-separated. */
   READ_API_KEYS?: string
+  /** Signs the render tokens of served forms; derived from ADMIN_API_KEY when not set. */
+  FORM_TOKEN_SECRET?: string
+  /** Cloudflare Turnstile's secret, for forms that use Turnstile. */
+  TURNSTILE_SECRET_KEY?: string
 }
 interface Env extends Secrets {}
 declare namespace Cloudflare {

@@ -10,6 +10,21 @@ export const PUBLIC_DIR = 'dist/public'
 /** The size budget for the bundle, gzipped, Lit included. */
 export const BUDGET_GZIP_BYTES = 12 * 1024
 
+/**
+ * Headers of the static files (Workers static assets read `_headers`). A module script from
+ * another origin is fetched with CORS, hence the bundle's Access-Control-Allow-Origin.
+ */
+const STATIC_HEADERS = `/*
+  X-Content-Type-Options: nosniff
+  Referrer-Policy: strict-origin-when-cross-origin
+/contact-form.js
+  Access-Control-Allow-Origin: *
+  Cache-Control: public, max-age=300, stale-while-revalidate=86400
+/
+  Content-Security-Policy: default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self'; img-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'
+  X-Frame-Options: DENY
+`
+
 export interface BundleSize {
   minified: number
   gzipped: number
@@ -37,11 +52,8 @@ export async function buildWidget({ write }: { write: boolean }): Promise<Bundle
     mkdirSync(PUBLIC_DIR, { recursive: true })
     writeFileSync(`${PUBLIC_DIR}/contact-form.js`, code)
     copyFileSync('widget/demo/index.html', `${PUBLIC_DIR}/index.html`)
-    // A module script from another origin is fetched with CORS.
-    writeFileSync(
-      `${PUBLIC_DIR}/_headers`,
-      '/contact-form.js\n  Access-Control-Allow-Origin: *\n  Cache-Control: public, max-age=300, stale-while-revalidate=86400\n'
-    )
+    copyFileSync('widget/demo/demo.js', `${PUBLIC_DIR}/demo.js`)
+    writeFileSync(`${PUBLIC_DIR}/_headers`, STATIC_HEADERS)
   }
   return { minified: code.byteLength, gzipped: gzipSync(code, { level: 9 }).byteLength }
 }

@@ -36,6 +36,8 @@ describe('the demo page', () => {
     await form.getByLabel('Phone').fill('+1 212 555 0134')
     await form.getByLabel('Interested in').selectOption('pricing')
     await form.getByLabel('I agree to be contacted about my request.').check()
+    // A person takes a few seconds; the worker refuses forms sent faster than 2 s after serving.
+    await page.waitForTimeout(2100)
     await form.getByRole('button', { name: 'Send' }).click()
     await expect
       .poll(() => page.locator('contact-form .cf-success').textContent())

@@ -29,10 +29,12 @@ describe('npm start', () => {
 
   it('has migrated the local D1 and takes the admin key given with --var', async () => {
     const email = `smoke-${Date.now()}@example.com`
+    const { token } = await (await fetch(`${server.base}/v1/forms/demo`)).json()
+    await new Promise((r) => setTimeout(r, 2100)) // as long as a person takes, at least
     const res = await fetch(`${server.base}/v1/forms/demo/submissions`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Origin: server.base },
-      body: JSON.stringify({ values: { email, consent: true } }),
+      body: JSON.stringify({ values: { email, consent: true }, token }),
     })
     expect(res.status).toBe(202)
     const wrong = await fetch(`${server.base}/contacts/v4/contacts/query`, {
@@ -63,6 +65,16 @@ describe('npm start', () => {
     expect(page).toContain('<contact-form form="demo">')
     expect(page).toContain('<form method="post" action="/v1/forms/demo/submissions">')
     expect(page).toContain('&lt;contact-form form="demo"&gt;&lt;/contact-form&gt;')
+  })
+
+  it('sends security headers with the demo page and the bundle', async () => {
+    const page = await fetch(`${server.base}/`)
+    expect(page.headers.get('Content-Security-Policy')).toContain("script-src 'self'")
+    expect(page.headers.get('Content-Security-Policy')).toContain("object-src 'none'")
+    expect(page.headers.get('X-Content-Type-Options')).toBe('nosniff')
+    expect(page.headers.get('X-Frame-Options')).toBe('DENY')
+    const bundle = await fetch(`${server.base}/contact-form.js`)
+    expect(bundle.headers.get('X-Content-Type-Options')).toBe('nosniff')
   })
 })
 

@@ -102,12 +102,10 @@ describe('forms.config.ts', () => {
 })
 
 describe('GET /v1/forms/:formId', () => {
-  it('serves the public definition with ETag and Cache-Control, and no internal mapping', async () => {
+  it('serves the public definition, with a fresh render token and never cached, and no internal mapping', async () => {
     const res = await call('/v1/forms/demo')
     expect(res.status).toBe(200)
-    expect(res.headers.get('Cache-Control')).toMatch(/public, max-age=\d+/)
-    const etag = res.headers.get('ETag')
-    expect(etag).toBeTruthy()
+    expect(res.headers.get('Cache-Control')).toBe('no-store')
     const text = await res.text()
     const definition = JSON.parse(text)
     expect(definition).toMatchObject({
@@ -138,9 +136,10 @@ describe('GET /v1/forms/:formId', () => {
       'allowedOrigins',
     ])
       expect(text).not.toContain(secret)
-
-    const again = await call('/v1/forms/demo', { headers: { 'If-None-Match': etag! } })
-    expect(again.status).toBe(304)
+    expect(definition.token).toMatch(/^[\w-]+\.[\w-]+$/)
+    expect(definition.honeypot).toEqual({ name: 'website' })
+    const again = await (await call('/v1/forms/demo')).json<{ token: string }>()
+    expect(again.token).not.toBe(definition.token)
   })
 
   it('gives 404 in the error envelope for an unknown form', async () => {

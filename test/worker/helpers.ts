@@ -1,7 +1,8 @@
 /** Small builders shared by the worker tests. */
-import { exports } from 'cloudflare:workers'
+import { env, exports } from 'cloudflare:workers'
 import { expect } from 'vitest'
 import type { Contact } from '../../shared/contact.ts'
+import { issueToken } from '../../worker/guards/render-token.ts'
 
 export const ADMIN_KEY = 'test-admin-key'
 export const DEMO_ORIGIN = 'http://localhost:8787'
@@ -20,22 +21,35 @@ export interface SubmitOptions {
   idempotencyKey?: string
   body?: string
   context?: Record<string, unknown>
+  /** The render token to send; by default one issued a minute ago, as a person's page would hold. */
+  token?: string | null
+  headers?: Record<string, string>
+}
+
+/** A render token for a form, issued `agoMs` before now. */
+export function renderToken(formId = 'demo', agoMs = 60_000): Promise<string> {
+  return issueToken(env, formId, Date.now() - agoMs)
 }
 
 /** Posts to the demo form's submission endpoint the way the widget does. */
-export function submit(
+export async function submit(
   values: Record<string, unknown>,
   opts: SubmitOptions = {},
   formId = 'demo'
 ): Promise<Response> {
-  const headers: Record<string, string> = { 'Content-Type': 'application/json' }
+  const headers: Record<string, string> = { 'Content-Type': 'application/json', ...opts.headers }
   if (opts.origin !== null) headers.Origin = opts.origin ?? DEMO_ORIGIN
   if (opts.idempotencyKey) headers['Idempotency-Key'] = opts.idempotencyKey
+  const token = opts.token === undefined ? await renderToken(formId) : opts.token
+  const payload = {
+    values,
+    ...(opts.context ? { context: opts.context } : {}),
+    ...(token === null ? {} : { token }),
+  }
   return call(`/v1/forms/${formId}/submissions`, {
     method: 'POST',
     headers,
-    body:
-      opts.body ?? JSON.stringify({ values, ...(opts.context ? { context: opts.context } : {}) }),
+    body: opts.body ?? JSON.stringify(payload),
   })
 }
 

@@ -11,7 +11,12 @@ import { applicationError, validationError } from '../errors.ts'
 import { resolveCatalog, selectCatalog } from '../db/catalog.ts'
 import type { CatalogRow } from '../db/catalog.ts'
 import { captureStatements } from '../db/capture.ts'
-import { insertSubmission, markAttemptFailed, selectAnswerByKey } from '../db/submissions.ts'
+import {
+  forgetIdempotencyKey,
+  insertSubmission,
+  markAttemptFailed,
+  selectAnswerByKey,
+} from '../db/submissions.ts'
 import type { StoredAnswer } from '../db/submissions.ts'
 import { planCapture } from './plan.ts'
 import type { CapturePlan } from './plan.ts'
@@ -25,7 +30,21 @@ export interface SubmissionRequest {
   parsedBody?: unknown
   idempotencyKey?: string
   origin?: string
+  /** Checks to run once the submission is valid and before it is recorded (the per-email limit). */
+  beforeRecord?: (plan: CapturePlan) => Promise<void>
+  /** Where a submission goes whose contact write failed, to be retried with backoff. */
+  retries?: Queue<SubmissionRetry>
 }
+
+/** A queue message: a recorded submission whose contact is still to be written. */
+export interface SubmissionRetry {
+  submissionId: string
+}
+
+/** How long a stored answer is replayed for one Idempotency-Key. */
+const IDEMPOTENCY_TTL_MS = 24 * 3600_000
+/** A replay this soon after a first request that has not finished is told to wait (409). */
+const IN_FLIGHT_MS = 30_000
 
 export interface SubmissionAnswer {
   status: number
@@ -56,6 +75,7 @@ export async function acceptSubmission(
   const { values, context } = parsed.data
   const plan = planCapture(req.form, values, context)
   requireContactKey(req.form, plan)
+  await req.beforeRecord?.(plan)
 
   const now = new Date().toISOString()
   const bodyHash = await sha256(req.rawBody)
@@ -97,17 +117,35 @@ export async function acceptSubmission(
   const [, labelRows, fieldRows, keyRows] = results
   const stored = keyRows?.results[0] as StoredAnswer | undefined
   if (stored && stored.id !== submissionId) {
+    if (Date.now() - Date.parse(stored.created_date) > IDEMPOTENCY_TTL_MS) {
+      // The stored answer has expired: the key is free again.
+      await forgetIdempotencyKey(db, stored.id).run()
+      return acceptSubmission(db, req)
+    }
     const answer = replay(stored, bodyHash)
-    // The first request was recorded but its contact write failed: this retry finishes it.
-    if (stored.status === 'pending') await writeContact(db, stored.id, plan, now)
+    if (stored.status === 'pending') {
+      if (stored.attempts === 0 && Date.now() - Date.parse(stored.created_date) < IN_FLIGHT_MS) {
+        throw applicationError(
+          409,
+          'IDEMPOTENCY_KEY_IN_FLIGHT',
+          'This submission is still being processed.'
+        )
+      }
+      // The first request was recorded but its contact write failed: this retry finishes it.
+      await writeContact(db, stored.id, plan, now)
+    }
     return answer
   }
 
   // Round trip 2: the contact change, atomically.
-  await writeContact(db, submissionId, plan, now, {
+  const written = await writeContact(db, submissionId, plan, now, {
     labels: labelRows!.results as unknown as CatalogRow[],
     fields: fieldRows!.results as unknown as CatalogRow[],
   })
+  if (!written)
+    await req.retries
+      ?.send({ submissionId }, { delaySeconds: 5 })
+      .catch((err) => console.error(err))
   return { status: 202, body: answer, submissionId }
 }
 

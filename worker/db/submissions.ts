@@ -19,6 +19,8 @@ export interface SubmissionRow {
 export interface StoredAnswer {
   id: string
   status: 'pending' | 'processed' | 'failed'
+  attempts: number
+  created_date: string
   body_hash: string
   response_status: number
   response_body: string
@@ -55,7 +57,7 @@ export function selectAnswerByKey(
 ): D1PreparedStatement {
   return db
     .prepare(
-      `SELECT id, status, body_hash, response_status, response_body FROM submissions
+      `SELECT id, status, attempts, created_date, body_hash, response_status, response_body FROM submissions
        WHERE form_id = ? AND idempotency_key = ?`
     )
     .bind(formId, idempotencyKey)
@@ -73,4 +75,62 @@ export function markAttemptFailed(
       `UPDATE submissions SET attempts = attempts + ?, last_error = ? WHERE id = ? AND status = 'pending'`
     )
     .bind(tries, error.slice(0, 1000), submissionId)
+}
+
+/** Frees an Idempotency-Key whose stored answer has expired. */
+export function forgetIdempotencyKey(db: D1Database, submissionId: string): D1PreparedStatement {
+  return db.prepare('UPDATE submissions SET idempotency_key = NULL WHERE id = ?').bind(submissionId)
+}
+
+export interface SubmissionListRow {
+  id: string
+  form_id: string
+  status: string
+  contact_id: string | null
+  attempts: number
+  last_error: string | null
+  created_date: string
+  processed_date: string | null
+}
+
+/** Submissions in one status, newest first. */
+export function selectSubmissionsByStatus(
+  db: D1Database,
+  status: string,
+  limit: number,
+  offset: number
+) {
+  return db
+    .prepare(
+      `SELECT id, form_id, status, contact_id, attempts, last_error, created_date, processed_date
+       FROM submissions WHERE status = ? ORDER BY created_date DESC, id DESC LIMIT ? OFFSET ?`
+    )
+    .bind(status, limit, offset)
+}
+
+/** A stored submission, to write its contact again. */
+export function selectSubmission(db: D1Database, id: string) {
+  return db
+    .prepare(
+      'SELECT id, form_id, status, submitted_values, context, created_date FROM submissions WHERE id = ?'
+    )
+    .bind(id)
+}
+
+/** Gives up on a submission: its contact could not be written after the last retry. */
+export function markFailed(db: D1Database, id: string, error: string) {
+  return db
+    .prepare(
+      `UPDATE submissions SET status = 'failed', last_error = ? WHERE id = ? AND status = 'pending'`
+    )
+    .bind(error.slice(0, 1000), id)
+}
+
+/** Pending submissions nobody is retrying: recorded a while ago and not finished. */
+export function selectStalePending(db: D1Database, olderThan: string, limit: number) {
+  return db
+    .prepare(
+      `SELECT id FROM submissions WHERE status = 'pending' AND created_date < ? ORDER BY created_date LIMIT ?`
+    )
+    .bind(olderThan, limit)
 }

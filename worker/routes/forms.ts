@@ -1,23 +1,32 @@
 /**
  * @module
  * The public form endpoints used by the widget: the form definition and submissions (JSON from
- * the widget, urlencoded from the no-JavaScript fallback form). CORS is granted per form, to its
- * allowed origins and the worker's own origin.
+ * the widget, urlencoded from the no-JavaScript fallback form). In front of the pipeline, cheapest
+ * first: origin, size, type, address rate limit, bot checks; the per-email limit runs once the
+ * submission is valid.
  */
 import { Hono } from 'hono'
-import type { Context } from 'hono'
+import type { Context, MiddlewareHandler } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
 import { cors } from 'hono/cors'
-import { etag } from 'hono/etag'
 import { toDefinition } from '../../shared/definition.ts'
 import type { FormDefinition } from '../../shared/definition.ts'
 import type { FieldViolation } from '../../shared/errors.ts'
+import { honeypotName } from '../../shared/forms.ts'
 import type { FormConfig } from '../../shared/forms.ts'
 import { acceptSubmission } from '../capture/pipeline.ts'
 import { ApiError, applicationError } from '../errors.ts'
 import { forms, isOriginAllowed, requireForm } from '../forms.ts'
+import { countBlocked, detectBot } from '../guards/bots.ts'
+import { clientAddress } from '../guards/client-address.ts'
+import { limitByAddress, limitByEmail } from '../guards/rate-limit.ts'
+import { issueToken } from '../guards/render-token.ts'
 import { problemsPage, thanksPage } from '../pages.ts'
 
 type AppContext = Context<{ Bindings: Env }>
+
+/** Largest submission body, counted while reading (a chunked or lying body is cut off). */
+export const MAX_BODY_BYTES = 16 * 1024
 
 const definitions = new Map<string, FormDefinition>()
 
@@ -38,13 +47,14 @@ formRoutes.use(
 )
 formRoutes.use('/v1/forms/:formId', cors({ origin: '*', allowMethods: ['GET'] }))
 
-formRoutes.get('/v1/forms/:formId', etag(), (c) => {
+formRoutes.get('/v1/forms/:formId', async (c) => {
   const formId = c.req.param('formId')
   const form = requireForm(formId)
   let definition = definitions.get(formId)
   if (!definition) definitions.set(formId, (definition = toDefinition(formId, form)))
-  c.header('Cache-Control', 'public, max-age=60, stale-while-revalidate=600')
-  return c.json(definition)
+  // Each answer carries a freshly signed render token, so it is never cached.
+  c.header('Cache-Control', 'no-store')
+  return c.json({ ...definition, token: await issueToken(c.env, formId) })
 })
 
 formRoutes.get('/v1/forms/:formId/thanks', (c) => {
@@ -52,36 +62,79 @@ formRoutes.get('/v1/forms/:formId/thanks', (c) => {
   return c.html(thanksPage(form, webUrl(c.req.header('Referer'))))
 })
 
-formRoutes.post('/v1/forms/:formId/submissions', async (c) => {
-  const formId = c.req.param('formId')
-  const form = requireForm(formId)
+/** 403 before any other work for a browser on an origin the form does not allow. */
+const checkOrigin: MiddlewareHandler<{ Bindings: Env }> = async (c, next) => {
+  const form = requireForm(c.req.param('formId')!)
   const origin = c.req.header('Origin')
   if (origin !== undefined && !isOriginAllowed(form, origin, new URL(c.req.url).origin)) {
     throw applicationError(
       403,
       'ORIGIN_NOT_ALLOWED',
-      'This form does not accept submissions from this site.',
-      {
-        origin,
-      }
+      'This form does not accept submissions from this site.'
     )
   }
+  await next()
+}
+
+const limitBody = bodyLimit({
+  maxSize: MAX_BODY_BYTES,
+  onError: () => {
+    throw applicationError(
+      413,
+      'PAYLOAD_TOO_LARGE',
+      `A submission may be at most ${MAX_BODY_BYTES / 1024} KiB.`
+    )
+  },
+})
+
+formRoutes.post('/v1/forms/:formId/submissions', checkOrigin, limitBody, async (c) => {
+  const formId = c.req.param('formId')
+  const form = requireForm(formId)
   const type = c.req.header('Content-Type') ?? ''
-  if (/^application\/x-www-form-urlencoded\b/i.test(type))
-    return fallbackSubmission(c, formId, form)
-  if (!/^application\/json\b/i.test(type)) {
+  const fallback = /^application\/x-www-form-urlencoded\b/i.test(type)
+  if (!fallback && !/^application\/json\b/i.test(type)) {
     throw applicationError(
       415,
       'UNSUPPORTED_MEDIA_TYPE',
       'Send the submission as application/json.'
     )
   }
+  if (fallback && !form.spam.allowFallback) {
+    throw applicationError(403, 'FALLBACK_DISABLED', 'This form needs JavaScript to be sent.')
+  }
+  const address = clientAddress(c.req.raw.headers)
+  await limitByAddress(c.env, formId, form, address)
+
+  const rawBody = await c.req.text()
+  const payload = fallback ? Object.fromEntries(new URLSearchParams(rawBody)) : parseJson(rawBody)
+  const idempotencyKey = c.req.header('Idempotency-Key')
+  const bot = await detectBot(c.env, {
+    formId,
+    form,
+    payload,
+    fallback,
+    ...(address ? { remoteIp: c.req.header('CF-Connecting-IP')! } : {}),
+    hostnames: hostnamesOf(form, c.req.url),
+    ...(idempotencyKey ? { idempotencyKey } : {}),
+  })
+  if (bot) {
+    // Answered like an accepted submission, so it learns nothing; nothing it sent is kept.
+    c.executionCtx.waitUntil(countBlocked(c.env.DB, formId, bot).catch(() => {}))
+    if (fallback) return c.redirect(thanksUrl(c, formId, form), 303)
+    return c.json({ submissionId: crypto.randomUUID(), status: 'accepted' }, 202)
+  }
+  if (fallback)
+    return fallbackSubmission(c, formId, form, rawBody, payload as Record<string, string>)
+
   const answer = await acceptSubmission(c.env.DB, {
     formId,
     form,
-    rawBody: await c.req.text(),
-    idempotencyKey: c.req.header('Idempotency-Key'),
-    origin,
+    rawBody,
+    parsedBody: payload,
+    ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
+    ...(c.req.header('Origin') ? { origin: c.req.header('Origin')! } : {}),
+    beforeRecord: (plan) => limitByEmail(c.env, formId, form, plan.email?.norm),
+    retries: c.env.SUBMISSION_RETRIES,
   })
   return c.body(answer.body, answer.status as 202, { 'Content-Type': 'application/json' })
 })
@@ -93,15 +146,16 @@ formRoutes.post('/v1/forms/:formId/submissions', async (c) => {
 async function fallbackSubmission(
   c: AppContext,
   formId: string,
-  form: FormConfig
+  form: FormConfig,
+  rawBody: string,
+  params: Record<string, string>
 ): Promise<Response> {
-  const rawBody = await c.req.text()
-  const params = new URLSearchParams(rawBody)
   const referer = webUrl(c.req.header('Referer'))
+  const trap = honeypotName(form.spam.honeypot, form.fields)
   const values: Record<string, string | boolean> = {}
   const unknown: FieldViolation[] = []
-  for (const key of new Set(params.keys())) {
-    if (!form.fields.some((f) => f.name === key)) {
+  for (const key of Object.keys(params)) {
+    if (!form.fields.some((f) => f.name === key) && key !== trap) {
       unknown.push({
         field: key,
         description: 'This field is not part of the form',
@@ -110,22 +164,25 @@ async function fallbackSubmission(
     }
   }
   for (const field of form.fields) {
-    const value = params.get(field.name)
-    if (field.type === 'consent') values[field.name] = value !== null && value !== 'false'
-    else if (value !== null) values[field.name] = value
+    const value = params[field.name]
+    if (field.type === 'consent') values[field.name] = value !== undefined && value !== 'false'
+    else if (value !== undefined) values[field.name] = value
   }
   try {
-    if (unknown.length)
+    if (unknown.length) {
       throw new ApiError(400, {
         message: 'Unknown fields',
         details: { validationError: { fieldViolations: unknown } },
       })
+    }
     await acceptSubmission(c.env.DB, {
       formId,
       form,
       rawBody,
       parsedBody: { values, context: referer ? { pageUrl: referer } : {} },
-      origin: c.req.header('Origin'),
+      ...(c.req.header('Origin') ? { origin: c.req.header('Origin')! } : {}),
+      beforeRecord: (plan) => limitByEmail(c.env, formId, form, plan.email?.norm),
+      retries: c.env.SUBMISSION_RETRIES,
     })
   } catch (err) {
     if (err instanceof ApiError && 'validationError' in err.body.details) {
@@ -136,8 +193,26 @@ async function fallbackSubmission(
     }
     throw err
   }
-  const thanks = new URL(`/v1/forms/${encodeURIComponent(formId)}/thanks`, c.req.url).href
-  return c.redirect(form.redirectUrl ?? thanks, 303)
+  return c.redirect(thanksUrl(c, formId, form), 303)
+}
+
+function thanksUrl(c: AppContext, formId: string, form: FormConfig): string {
+  return (
+    form.redirectUrl ?? new URL(`/v1/forms/${encodeURIComponent(formId)}/thanks`, c.req.url).href
+  )
+}
+
+/** Hostnames a Turnstile token may name: those of the allowed origins and the worker's own. */
+function hostnamesOf(form: FormConfig, selfUrl: string): string[] {
+  return [...form.allowedOrigins, selfUrl].map((u) => new URL(u).hostname)
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    throw applicationError(400, 'MALFORMED_BODY', 'The request body is not valid JSON.')
+  }
 }
 
 function webUrl(value: string | undefined): string | undefined {

@@ -1,0 +1,80 @@
+/**
+ * @module
+ * Finishing submissions whose contact write failed: from the retry queue (with backoff), from its
+ * dead-letter queue (marked failed), from the periodic sweep of forgotten pending submissions, and
+ * on an admin's request.
+ */
+import type { CleanValue, SubmissionContext } from '../../shared/submission.ts'
+import { markFailed, selectStalePending, selectSubmission } from '../db/submissions.ts'
+import { forms } from '../forms.ts'
+import type { SubmissionRetry } from './pipeline.ts'
+import { writeContact } from './pipeline.ts'
+import { planCapture } from './plan.ts'
+
+/** Writes the contact of a recorded submission; true when done (or nothing was left to do). */
+export async function retrySubmission(db: D1Database, submissionId: string): Promise<boolean> {
+  const row = await selectSubmission(db, submissionId).first<{
+    form_id: string
+    status: string
+    submitted_values: string
+    context: string
+    created_date: string
+  }>()
+  if (!row || row.status === 'processed') return true
+  const form = Object.hasOwn(forms, row.form_id) ? forms[row.form_id] : undefined
+  if (!form) {
+    await markFailed(db, submissionId, `form "${row.form_id}" is no longer configured`).run()
+    return true
+  }
+  if (row.status === 'failed') {
+    await db
+      .prepare(`UPDATE submissions SET status = 'pending' WHERE id = ? AND status = 'failed'`)
+      .bind(submissionId)
+      .run()
+  }
+  const values = JSON.parse(row.submitted_values) as Record<string, CleanValue>
+  const context = JSON.parse(row.context) as SubmissionContext
+  return writeContact(db, submissionId, planCapture(form, values, context), row.created_date)
+}
+
+/** Backoff for the n-th delivery of a retry message: 10 s, 20 s, 40 s, … with jitter, at most 10 minutes. */
+export function retryDelaySeconds(attempts: number): number {
+  const base = Math.min(600, 10 * 2 ** Math.max(0, attempts - 1))
+  return Math.round(base / 2 + (Math.random() * base) / 2)
+}
+
+/** The consumer of the retry queue and of its dead-letter queue. */
+export async function handleRetryBatch(
+  batch: MessageBatch<SubmissionRetry>,
+  env: Env
+): Promise<void> {
+  const deadLetters = batch.queue.endsWith('-dlq')
+  for (const message of batch.messages) {
+    const { submissionId } = message.body
+    try {
+      if (deadLetters) {
+        await markFailed(env.DB, submissionId, 'gave up after the last retry').run()
+        message.ack()
+      } else if (await retrySubmission(env.DB, submissionId)) {
+        message.ack()
+      } else {
+        message.retry({ delaySeconds: retryDelaySeconds(message.attempts) })
+      }
+    } catch (err) {
+      console.error('retry of submission failed', submissionId, err)
+      message.retry({ delaySeconds: retryDelaySeconds(message.attempts) })
+    }
+  }
+}
+
+/**
+ * The periodic sweep: submissions still pending a few minutes after they were recorded (the
+ * worker stopped between recording and queueing, say) are queued again.
+ */
+export async function sweepPending(env: Env, now = Date.now()): Promise<number> {
+  const olderThan = new Date(now - 5 * 60_000).toISOString()
+  const { results } = await selectStalePending(env.DB, olderThan, 100).all<{ id: string }>()
+  if (results.length)
+    await env.SUBMISSION_RETRIES.sendBatch(results.map((r) => ({ body: { submissionId: r.id } })))
+  return results.length
+}

@@ -1,0 +1,80 @@
+/**
+ * @module
+ * The signed render token served with a form definition and sent back with the submission. It
+ * proves the submission comes from a form we served, and when: too soon after serving (faster than
+ * a person types) or too late (expired) is refused, and a forged one fails its HMAC.
+ *
+ * Format: `base64url({"f":formId,"t":issuedAtMs,"n":nonce}).base64url(HMAC-SHA256)`.
+ */
+
+export type TokenVerdict = 'valid' | 'missing' | 'forged' | 'expired' | 'too-fast'
+
+const encoder = new TextEncoder()
+
+/** The signing key: FORM_TOKEN_SECRET, or one derived from the admin key when that is not set. */
+async function signingKey(env: Env): Promise<CryptoKey> {
+  const secret =
+    env.FORM_TOKEN_SECRET || (env.ADMIN_API_KEY ? `render-token:${env.ADMIN_API_KEY}` : '')
+  if (!secret) throw new Error('Set FORM_TOKEN_SECRET (or ADMIN_API_KEY) to sign render tokens.')
+  return crypto.subtle.importKey(
+    'raw',
+    encoder.encode(secret),
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    ['sign', 'verify']
+  )
+}
+
+export async function issueToken(env: Env, formId: string, now = Date.now()): Promise<string> {
+  const payload = base64url(
+    encoder.encode(JSON.stringify({ f: formId, t: now, n: crypto.randomUUID() }))
+  )
+  const signature = await crypto.subtle.sign('HMAC', await signingKey(env), encoder.encode(payload))
+  return `${payload}.${base64url(new Uint8Array(signature))}`
+}
+
+export async function verifyToken(
+  env: Env,
+  token: unknown,
+  formId: string,
+  limits: { minFillMs: number; maxAgeMs: number },
+  now = Date.now()
+): Promise<TokenVerdict> {
+  if (typeof token !== 'string' || token.length === 0) return 'missing'
+  const [payload, signature, extra] = token.split('.')
+  if (!payload || !signature || extra !== undefined) return 'forged'
+  const sig = fromBase64url(signature)
+  // crypto.subtle.verify compares in constant time.
+  if (
+    !sig ||
+    !(await crypto.subtle.verify('HMAC', await signingKey(env), sig, encoder.encode(payload)))
+  )
+    return 'forged'
+  let claims: { f?: unknown; t?: unknown }
+  try {
+    claims = JSON.parse(new TextDecoder().decode(fromBase64url(payload)))
+  } catch {
+    return 'forged'
+  }
+  if (claims.f !== formId || typeof claims.t !== 'number') return 'forged'
+  const age = now - claims.t
+  if (age > limits.maxAgeMs) return 'expired'
+  if (age < limits.minFillMs) return 'too-fast'
+  return 'valid'
+}
+
+function base64url(bytes: Uint8Array): string {
+  let s = ''
+  for (const b of bytes) s += String.fromCharCode(b)
+  return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+}
+
+function fromBase64url(text: string): Uint8Array<ArrayBuffer> | undefined {
+  if (!/^[A-Za-z0-9_-]*$/.test(text)) return undefined
+  try {
+    const s = atob(text.replace(/-/g, '+').replace(/_/g, '/'))
+    return Uint8Array.from(s, (c) => c.charCodeAt(0))
+  } catch {
+    return undefined
+  }
+}

@@ -1,0 +1,27 @@
+/**
+ * @module
+ * `GET /v1/forms` (admin key): the configured forms in full, with the submissions refused as
+ * automated per reason over the last 30 days.
+ */
+import { Hono } from 'hono'
+import { forms } from '../forms.ts'
+
+export const adminFormRoutes = new Hono<{ Bindings: Env }>()
+
+adminFormRoutes.get('/v1/forms', async (c) => {
+  const since = new Date(Date.now() - 30 * 86400_000).toISOString().slice(0, 10)
+  const { results } = await c.env.DB.prepare(
+    'SELECT form_id, reason, SUM(count) AS count FROM blocked_submissions WHERE day >= ? GROUP BY form_id, reason'
+  )
+    .bind(since)
+    .all<{ form_id: string; reason: string; count: number }>()
+  return c.json({
+    forms: Object.entries(forms).map(([id, config]) => ({
+      id,
+      config,
+      blockedLast30Days: Object.fromEntries(
+        results.filter((r) => r.form_id === id).map((r) => [r.reason, r.count])
+      ),
+    })),
+  })
+})
