@@ -1,0 +1,240 @@
+/** Each guard in front of the public submission endpoint (issue: abuse protection). */
+import { env } from 'cloudflare:workers'
+import { describe, expect, it } from 'vitest'
+import { clientAddress } from '../../worker/guards/client-address.ts'
+import {
+  appError,
+  call,
+  contactsWithEmail,
+  DEMO_ORIGIN,
+  renderToken,
+  submit,
+  uniqueEmail,
+  VALID,
+} from './helpers.ts'
+
+const blocked = async (reason: string) =>
+  (
+    await env.DB.prepare(
+      'SELECT SUM(count) AS n FROM blocked_submissions WHERE form_id = ? AND reason = ?'
+    )
+      .bind('demo', reason)
+      .first<{ n: number | null }>()
+  )?.n ?? 0
+
+describe('origin', () => {
+  it('refuses an origin outside the list with 403 before reading the body, and Origin: null', async () => {
+    for (const origin of ['https://evil.example', 'null', 'http://localhost:8787.evil.example']) {
+      const res = await submit(
+        { ...VALID, email: uniqueEmail() },
+        { origin, body: 'x'.repeat(100_000) }
+      )
+      expect(res.status).toBe(403)
+      expect(await res.json()).toEqual(appError('ORIGIN_NOT_ALLOWED'))
+      expect(res.headers.get('Access-Control-Allow-Origin')).toBeNull()
+    }
+  })
+
+  it('answers CORS for an allowed origin only, with Vary: Origin, and a preflight', async () => {
+    const ok = await submit({ ...VALID, email: uniqueEmail() })
+    expect(ok.headers.get('Access-Control-Allow-Origin')).toBe(DEMO_ORIGIN)
+    expect(ok.headers.get('Vary')).toContain('Origin')
+    const preflight = await call('/v1/forms/demo/submissions', {
+      method: 'OPTIONS',
+      headers: {
+        Origin: DEMO_ORIGIN,
+        'Access-Control-Request-Method': 'POST',
+        'Access-Control-Request-Headers': 'content-type,idempotency-key',
+      },
+    })
+    expect(preflight.status).toBe(204)
+    expect(preflight.headers.get('Access-Control-Allow-Origin')).toBe(DEMO_ORIGIN)
+    expect(preflight.headers.get('Access-Control-Allow-Methods')).toContain('POST')
+  })
+})
+
+describe('body', () => {
+  it('refuses other content types with 415', async () => {
+    for (const type of ['text/plain', 'multipart/form-data; boundary=x', '']) {
+      const res = await call('/v1/forms/demo/submissions', {
+        method: 'POST',
+        headers: { 'Content-Type': type, Origin: DEMO_ORIGIN },
+        body: '{}',
+      })
+      expect(res.status).toBe(415)
+    }
+  })
+
+  it('refuses a body over 16 KiB with 413, whether it declares its length or not', async () => {
+    const big = JSON.stringify({
+      values: { ...VALID, email: uniqueEmail(), message: 'x'.repeat(17_000) },
+      token: await renderToken(),
+    })
+    const declared = await submit({}, { body: big })
+    expect(declared.status).toBe(413)
+    expect(await declared.json()).toEqual(appError('PAYLOAD_TOO_LARGE'))
+
+    const encoder = new TextEncoder()
+    let sent = 0
+    const chunked = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent >= 64 * 1024) return controller.close()
+        sent += 4096
+        controller.enqueue(encoder.encode('x'.repeat(4096)))
+      },
+    })
+    const res = await call('/v1/forms/demo/submissions', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Origin: DEMO_ORIGIN },
+      body: chunked,
+      // @ts-expect-error -- a streamed request body needs duplex: 'half'
+      duplex: 'half',
+    })
+    expect(res.status).toBe(413)
+    expect(sent).toBeLessThan(64 * 1024) // reading stopped at the limit
+  })
+})
+
+describe('bots', () => {
+  it('answers a filled honeypot like a success, keeps nothing and counts it', async () => {
+    const email = uniqueEmail('bot')
+    const before = await blocked('honeypot')
+    const res = await submit(
+      {},
+      {
+        body: JSON.stringify({
+          values: { ...VALID, email },
+          token: await renderToken(),
+          honeypot: 'http://spam.example',
+        }),
+      }
+    )
+    expect(res.status).toBe(202)
+    expect(await res.json()).toEqual({ submissionId: expect.any(String), status: 'accepted' })
+    expect(await contactsWithEmail(email)).toHaveLength(0)
+    const stored = await env.DB.prepare(
+      'SELECT COUNT(*) AS n FROM submissions WHERE submitted_values LIKE ?'
+    )
+      .bind(`%${email}%`)
+      .first<{ n: number }>()
+    expect(stored?.n).toBe(0)
+    // The count is written after the answer.
+    await expect.poll(() => blocked('honeypot')).toBe(before + 1)
+  })
+
+  it.each([
+    ['a missing token', async () => null, 'token-missing'],
+    [
+      'a forged token',
+      async () => (await renderToken()).replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')),
+      'token-forged',
+    ],
+    ['a token for another form', async () => renderToken('other-form'), 'token-forged'],
+    ['an expired token', async () => renderToken('demo', 25 * 3600_000), 'token-expired'],
+    ['a token from half a second ago (too fast)', async () => renderToken('demo', 500), 'too-fast'],
+  ])('answers %s like a success but keeps nothing', async (_, token, reason) => {
+    const email = uniqueEmail('tok')
+    const before = await blocked(reason)
+    const res = await submit({ ...VALID, email }, { token: await token() })
+    expect(res.status).toBe(202)
+    expect(await contactsWithEmail(email)).toHaveLength(0)
+    await expect.poll(() => blocked(reason)).toBe(before + 1)
+  })
+
+  it('serves a token with the definition that a person can use after a few seconds', async () => {
+    const { token } = await (await call('/v1/forms/demo')).json<{ token: string }>()
+    const email = uniqueEmail('human')
+    const early = await submit({ ...VALID, email }, { token })
+    expect(early.status).toBe(202)
+    expect(await contactsWithEmail(email)).toHaveLength(0) // sent at once: too fast for a person
+  })
+})
+
+/** Waits out the last seconds of a rate-limit minute, so a test's requests share one window. */
+async function awayFromWindowEdge(): Promise<void> {
+  const left = 60_000 - (Date.now() % 60_000)
+  if (left < 5000) await new Promise((r) => setTimeout(r, left + 100))
+}
+
+describe('rate limits', () => {
+  it('gives a plain 429 to the 21st submission a minute from one address', async () => {
+    const address = `203.0.113.${Math.floor(Math.random() * 250)}`
+    await awayFromWindowEdge()
+    const statuses: number[] = []
+    for (let i = 0; i < 21; i++) {
+      const res = await submit(
+        { ...VALID, email: uniqueEmail('addr') },
+        { headers: { 'CF-Connecting-IP': address } }
+      )
+      statuses.push(res.status)
+    }
+    expect(statuses.slice(0, 20)).toEqual(Array(20).fill(202))
+    expect(statuses[20]).toBe(429)
+    const other = await submit(
+      { ...VALID, email: uniqueEmail() },
+      { headers: { 'CF-Connecting-IP': '198.51.100.1' } }
+    )
+    expect(other.status).toBe(202)
+  })
+
+  it('gives 429 to the 6th submission a minute for one email, from any address', async () => {
+    const email = uniqueEmail('flood')
+    await awayFromWindowEdge()
+    const statuses: number[] = []
+    for (let i = 0; i < 6; i++) {
+      const res = await submit(
+        { ...VALID, email: i % 2 ? email.toUpperCase() : email },
+        { headers: { 'CF-Connecting-IP': `192.0.2.${i + 1}` } }
+      )
+      statuses.push(res.status)
+    }
+    expect(statuses).toEqual([202, 202, 202, 202, 202, 429])
+    const res = await submit(
+      { ...VALID, email: uniqueEmail() },
+      { headers: { 'CF-Connecting-IP': '192.0.2.200' } }
+    )
+    expect(await res.status).toBe(202)
+  })
+
+  it('counts an IPv6 address by its /64', () => {
+    const h = (ip: string) => new Headers({ 'CF-Connecting-IP': ip })
+    expect(clientAddress(h('2001:db8:abcd:12:1::5'))).toBe('2001:db8:abcd:12::/64')
+    expect(clientAddress(h('2001:0db8:abcd:0012:ffff:ffff:ffff:ffff'))).toBe(
+      '2001:db8:abcd:12::/64'
+    )
+    expect(clientAddress(h('198.51.100.7'))).toBe('198.51.100.7')
+    expect(clientAddress(new Headers({ 'X-Forwarded-For': '1.2.3.4' }))).toBeUndefined()
+  })
+})
+
+describe('no enumeration', () => {
+  it('answers a new and a known email with the same status, headers and body shape', async () => {
+    const email = uniqueEmail('enum')
+    const first = await submit({ ...VALID, email })
+    const second = await submit({ ...VALID, email })
+    const shape = async (r: Response) => ({
+      status: r.status,
+      headers: [...r.headers.keys()].sort(),
+      body: Object.keys(await r.json<object>()).sort(),
+    })
+    expect(await shape(second)).toEqual(await shape(first))
+  })
+})
+
+describe('security headers', () => {
+  it('puts a strict CSP and nosniff on the worker’s HTML pages, and no submitted value in a header', async () => {
+    const res = await call('/v1/forms/demo/thanks', {
+      headers: { Referer: 'http://localhost:8787/?x=%0d%0aSet-Cookie:%20a=b' },
+    })
+    expect(res.headers.get('Content-Security-Policy')).toContain("default-src 'none'")
+    expect(res.headers.get('X-Content-Type-Options')).toBe('nosniff')
+    expect(res.headers.get('Set-Cookie')).toBeNull()
+    const submitted = await submit({
+      ...VALID,
+      email: uniqueEmail(),
+      firstName: 'Eve\r\nX-Injected: 1',
+    })
+    expect(submitted.headers.get('X-Injected')).toBeNull()
+    for (const value of submitted.headers.values()) expect(value).not.toContain('Eve')
+  })
+})
