@@ -10,6 +10,7 @@ export type ViolatedRule =
   | 'MAX_LENGTH'
   | 'INVALID_ENUM_VALUE'
   | 'FIELD_NOT_ALLOWED'
+  | 'MAX_SIZE'
   | 'VALIDATION'
 
 export interface FieldViolation {

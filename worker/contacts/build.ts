@@ -16,12 +16,35 @@ export function applyInfo(current: ContactInfo, patch: ContactInfoInput): Contac
   for (const key of Object.keys(patch) as (keyof ContactInfoInput)[]) {
     ;(info as Record<string, unknown>)[key] = patch[key]
   }
-  return normalizeInfo(info)
+  return normalizeInfo(info, itemIds(current))
+}
+
+/** The ids of a contact's emails, phones and addresses: the only item ids a client may send back. */
+export function itemIds(info: ContactInfo): Set<string> {
+  return new Set(
+    [
+      ...(info.emails?.items ?? []),
+      ...(info.phones?.items ?? []),
+      ...(info.addresses?.items ?? []),
+    ].map((i) => i.id)
+  )
 }
 
 /** Validates and completes a contact's info; throws the Wix errors for what cannot be stored. */
-export function normalizeInfo(info: ContactInfo | ContactInfoInput): ContactInfo {
+export function normalizeInfo(
+  info: ContactInfo | ContactInfoInput,
+  keepIds: Set<string> = new Set()
+): ContactInfo {
   const violations: FieldViolation[] = []
+  // An item keeps its id only if it already belongs to this contact (ids are unique across
+  // contacts); a new item, or one copied from another contact, gets a fresh one.
+  const used = new Set<string>()
+  const idFor = (id: string | undefined) => {
+    const keep = id && keepIds.has(id) && !used.has(id)
+    const next = keep ? id : crypto.randomUUID()
+    used.add(next)
+    return next
+  }
   const emails = (info.emails?.items ?? []).map((e, i) => {
     if (!isValidEmail(e.email)) {
       violations.push({
@@ -31,7 +54,7 @@ export function normalizeInfo(info: ContactInfo | ContactInfoInput): ContactInfo
       })
     }
     return {
-      id: e.id || crypto.randomUUID(),
+      id: idFor(e.id),
       tag: e.tag ?? 'UNTAGGED',
       email: e.email.trim().normalize('NFC'),
       primary: e.primary === true,
@@ -45,7 +68,7 @@ export function normalizeInfo(info: ContactInfo | ContactInfoInput): ContactInfo
     const valid = parsed?.isPossible() ? parsed : undefined
     const countryCode = p.countryCode ?? valid?.country
     return {
-      id: p.id || crypto.randomUUID(),
+      id: idFor(p.id),
       tag: p.tag ?? 'UNTAGGED',
       ...(countryCode ? { countryCode } : {}),
       phone: p.phone,
@@ -54,7 +77,7 @@ export function normalizeInfo(info: ContactInfo | ContactInfoInput): ContactInfo
     }
   })
   const addresses = (info.addresses?.items ?? []).map((a) => ({
-    id: a.id || crypto.randomUUID(),
+    id: idFor(a.id),
     tag: a.tag ?? 'UNTAGGED',
     address: a.address,
   }))
@@ -134,4 +157,25 @@ export function withDerivedFields(contact: Contact): Contact {
         }
       : {}),
   }
+}
+
+/** Wix's limits on a stored contact; merging or labelling must not go past them. */
+export function checkLimits(info: ContactInfo): void {
+  const violations: FieldViolation[] = []
+  for (const [name, max] of [
+    ['emails', 50],
+    ['phones', 50],
+    ['addresses', 50],
+    ['labelKeys', 2000],
+  ] as const) {
+    const count = (info[name]?.items as unknown[] | undefined)?.length ?? 0
+    if (count > max) {
+      violations.push({
+        field: `info.${name}.items`,
+        description: `A contact has at most ${max}; this would make ${count}`,
+        violatedRule: 'MAX_SIZE',
+      })
+    }
+  }
+  if (violations.length) throw validationError(violations)
 }

@@ -7,6 +7,7 @@ import type { ExtendedFieldDataType } from '../../shared/forms.ts'
 import { CUSTOM_NAMESPACE, resolveCatalog, selectCatalog } from './catalog.ts'
 import type { CatalogRow } from './catalog.ts'
 import type { SqlCondition } from './filter.ts'
+import { CONTACT_FQDN } from './contact-writes.ts'
 
 export type CatalogKind = 'labels' | 'extended_fields'
 
@@ -161,9 +162,29 @@ export async function renameEntry(
   return (result.meta.changes ?? 0) > 0
 }
 
-/** Deletes an entry; its links to contacts (labels) or its values (fields) go with it. */
+/**
+ * Deletes an entry; its links to contacts (labels) or its values (fields) go with it. Each contact
+ * that loses one is an update: its revision moves on and an `updated` event is written.
+ */
 export async function deleteEntry(db: D1Database, kind: CatalogKind, key: string): Promise<void> {
-  await db.prepare(`DELETE FROM ${kind} WHERE key = ?`).bind(key).run()
+  const [links, column] =
+    kind === 'labels' ? ['contact_labels', 'label_key'] : ['contact_extended_values', 'field_key']
+  const now = new Date().toISOString()
+  await db.batch([
+    db
+      .prepare(
+        `INSERT INTO outbox (id, event_type, entity_fqdn, slug, entity_id, body, created_date)
+         SELECT lower(hex(randomblob(16))), ?1, ?2, 'updated', contact_id, '{}', ?3 FROM ${links} WHERE ${column} = ?4`
+      )
+      .bind(`${CONTACT_FQDN}_updated`, CONTACT_FQDN, now, key),
+    db
+      .prepare(
+        `UPDATE contacts SET revision = revision + 1, updated_date = ?1
+         WHERE id IN (SELECT contact_id FROM ${links} WHERE ${column} = ?2)`
+      )
+      .bind(now, key),
+    db.prepare(`DELETE FROM ${kind} WHERE key = ?`).bind(key),
+  ])
 }
 
 /** The keys among these that exist, with their data type for extended fields. */

@@ -24,6 +24,10 @@ export interface WriteContactOptions {
   /** When set, the write happens only if no other contact has one of these keys. */
   duplicates?: DuplicateKeys
   originatedFrom?: string
+  /** The primary email changed: its subscription and deliverability start over (they belong to an address). */
+  resetSubscription?: boolean
+  /** For a merge: the write happens only if each source still has the revision it was read at. */
+  sources?: { id: string; revision: number }[]
 }
 
 /** The duplicate keys of a contact, Wix style: its emails, or its phones when it has no email. */
@@ -99,15 +103,28 @@ export function writeContactStatements(
         ...dup.params
       )
   } else {
-    const dup = duplicateCondition(opts.duplicates, 13)
+    const dup = duplicateCondition(opts.duplicates, 15)
+    // ?14: the merge sources with the revisions they were read at, all still so.
+    const sourcesUnchanged = `(SELECT COUNT(*) FROM contacts s JOIN json_each(?14) j
+        ON s.id = json_extract(j.value, '$.id') AND s.revision = json_extract(j.value, '$.revision')) = json_array_length(?14)`
     first = db
       .prepare(
         `UPDATE contacts SET write_id = ?2, revision = revision + 1, first_name = ?3, last_name = ?4, company = ?5,
            job_title = ?6, birthdate = ?7, locale = ?8, updated_date = ?9, last_activity_date = ?10,
-           last_activity_type = ?11
-         WHERE id = ?1 AND revision = ?12 AND NOT ${dup.sql}`
+           last_activity_type = ?11,
+           subscription_status = CASE WHEN ?13 THEN 'NOT_SET' ELSE subscription_status END,
+           deliverability_status = CASE WHEN ?13 THEN 'NOT_SET' ELSE deliverability_status END
+         WHERE id = ?1 AND revision = ?12 AND ${sourcesUnchanged} AND NOT ${dup.sql}`
       )
-      .bind(id, opts.writeId, ...columns, opts.expectedRevision, ...dup.params)
+      .bind(
+        id,
+        opts.writeId,
+        ...columns,
+        opts.expectedRevision,
+        opts.resetSubscription ? 1 : 0,
+        JSON.stringify(opts.sources ?? []),
+        ...dup.params
+      )
   }
 
   const emails = (info.emails?.items ?? []).map((e, i) => ({
@@ -203,8 +220,8 @@ export interface OutboxEvent {
   entityId: string
   body: Record<string, unknown>
   now: string
-  /** Only when this write happened; otherwise unconditionally. */
-  when?: { writtenContact: string; writeId: string }
+  /** Only when this write happened, or only while this contact exists; otherwise unconditionally. */
+  when?: { writtenContact: string; writeId: string } | { existingContact: string }
 }
 
 /** One outbox row (event metadata and ids only; no contact data). */
@@ -221,6 +238,11 @@ export function outboxStatement(db: D1Database, event: OutboxEvent): D1PreparedS
   const insert = `INSERT INTO outbox (id, event_type, entity_fqdn, slug, entity_id, body, created_date)
     SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7`
   if (!event.when) return db.prepare(insert).bind(...values)
+  if ('existingContact' in event.when) {
+    return db
+      .prepare(`${insert} WHERE EXISTS (SELECT 1 FROM contacts WHERE id = ?8)`)
+      .bind(...values, event.when.existingContact)
+  }
   return db
     .prepare(`${insert} WHERE EXISTS (SELECT 1 FROM contacts WHERE id = ?8 AND write_id = ?9)`)
     .bind(...values, event.when.writtenContact, event.when.writeId)
@@ -244,11 +266,13 @@ export function deleteContactStatements(
       )
       .bind(id),
     db.prepare(`DELETE FROM contact_aliases WHERE target_id = ?`).bind(id),
+    // Only when the contact is still there: two concurrent deletes make one event.
     outboxStatement(db, {
       slug: 'deleted',
       entityId: id,
       body: originatedFrom ? { originatedFrom } : {},
       now,
+      when: { existingContact: id },
     }),
     db.prepare(`DELETE FROM contacts WHERE id = ?`).bind(id),
   ]

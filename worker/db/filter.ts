@@ -74,6 +74,8 @@ function compileLevel(
         )
       )
     } else if (key === '$not') {
+      if (!isPlainObject(value))
+        throw filterError('MALFORMED_FILTER', '$not takes a filter object.')
       const inner = compileLevel(value, resolve, depth + 1, budget)
       parts.push({ sql: `NOT (${inner.sql})`, params: inner.params })
     } else if (key.startsWith('$')) {

@@ -20,6 +20,7 @@ import { compileFilter, readInstant, scalar } from '../db/filter.ts'
 import type { FieldRule, Operator } from '../db/filter.ts'
 import { applicationError } from '../errors.ts'
 import { validate } from '../middleware/validate.ts'
+import { intParam } from './query-params.ts'
 
 interface CatalogApi {
   kind: CatalogKind
@@ -202,14 +203,7 @@ export function catalogRoutes(api: CatalogApi) {
           params: parts.flatMap((p) => p.params),
         }
       : { sql: '1', params: [] }
-    const int = (name: string) => {
-      const v = c.req.query(name)
-      if (v === undefined) return undefined
-      const n = Number(v)
-      if (!Number.isInteger(n) || n < 0)
-        throw applicationError(400, 'INVALID_ARGUMENT', `${name} must be a whole number.`)
-      return n
-    }
+
     const fieldName = c.req.query('sort.fieldName')
     const result = await page(
       c.env.DB,
@@ -217,8 +211,8 @@ export function catalogRoutes(api: CatalogApi) {
       fieldName
         ? { fieldName, order: c.req.query('sort.order') === 'DESC' ? 'DESC' : 'ASC' }
         : undefined,
-      int('paging.limit'),
-      int('paging.offset')
+      intParam(c, 'paging.limit'),
+      intParam(c, 'paging.offset')
     )
     return c.json({ [api.many]: result.items, metadata: result.meta })
   })

@@ -9,7 +9,13 @@ import { contactInfoInputSchema } from '../../shared/contact.ts'
 import type { Contact, ContactInfo } from '../../shared/contact.ts'
 import { checkExtendedValue, coerceExtendedValue } from '../../shared/forms.ts'
 import type { ExtendedFieldDataType } from '../../shared/forms.ts'
-import { applyInfo, hasContactData, normalizeInfo, withDerivedFields } from '../contacts/build.ts'
+import {
+  applyInfo,
+  checkLimits,
+  hasContactData,
+  normalizeInfo,
+  withDerivedFields,
+} from '../contacts/build.ts'
 import { mergeContacts } from '../contacts/merge.ts'
 import { parseProjection, project } from '../contacts/projection.ts'
 import type { Projection } from '../contacts/projection.ts'
@@ -27,8 +33,12 @@ import {
   writeContactStatements,
 } from '../db/contact-writes.ts'
 import { getContact, getContacts, resolveAlias, selectContacts } from '../db/contacts.ts'
+import { join } from '../db/filter.ts'
+import type { SqlCondition } from '../db/filter.ts'
+import { normalizeEmail } from '../../shared/email.ts'
 import { applicationError } from '../errors.ts'
 import { validate } from '../middleware/validate.ts'
+import { intParam, listParam } from './query-params.ts'
 
 type AppContext = Context<{ Bindings: Env }>
 
@@ -78,10 +88,7 @@ export const contactRoutes = new Hono<{ Bindings: Env }>()
 
 contactRoutes.get('/contacts/v4/contacts/:id', async (c) => {
   const id = c.req.param('id')
-  const projection = parseProjection(
-    c.req.queries('fields') ?? [],
-    c.req.queries('fieldsets') ?? []
-  )
+  const projection = parseProjection(listParam(c, 'fields'), listParam(c, 'fieldsets'))
   const contact = await getContact(c.env.DB, id)
   if (contact) return c.json({ contact: project(contact, projection), responseType: 'REGULAR' })
   // A merged-away source answers with its target, as on Wix (Get only).
@@ -92,10 +99,6 @@ contactRoutes.get('/contacts/v4/contacts/:id', async (c) => {
 })
 
 contactRoutes.get('/contacts/v4/contacts', async (c) => {
-  const limit = c.req.query('paging.limit')
-  const offset = c.req.query('paging.offset')
-  const list = (name: string) =>
-    (c.req.queries(name) ?? []).flatMap((v) => v.split(',')).filter(Boolean)
   return runQuery(c, {
     sort: c.req.query('sort.fieldName')
       ? {
@@ -103,9 +106,9 @@ contactRoutes.get('/contacts/v4/contacts', async (c) => {
           order: c.req.query('sort.order') === 'DESC' ? 'DESC' : 'ASC',
         }
       : undefined,
-    limit: limit === undefined ? undefined : toInt(limit, 'paging.limit'),
-    offset: offset === undefined ? 0 : toInt(offset, 'paging.offset'),
-    projection: parseProjection(list('fields'), list('fieldsets')),
+    limit: intParam(c, 'paging.limit'),
+    offset: intParam(c, 'paging.offset') ?? 0,
+    projection: parseProjection(listParam(c, 'fields'), listParam(c, 'fieldsets')),
   })
 })
 
@@ -117,6 +120,7 @@ contactRoutes.post('/contacts/v4/contacts/query', validate('json', queryBody), a
     limit: query.paging?.limit,
     offset: query.paging?.offset ?? 0,
     projection: parseProjection(query.fields, query.fieldsets),
+    ...(c.req.valid('json').search ? { search: c.req.valid('json').search! } : {}),
   })
 })
 
@@ -128,6 +132,8 @@ async function runQuery(
     limit?: number
     offset: number
     projection: Projection
+    /** Wix's plain-text search: an exact match (any case) on first or last name, an email or a phone. */
+    search?: string
   }
 ) {
   const limit = q.limit ?? DEFAULT_LIMIT
@@ -145,8 +151,10 @@ async function runQuery(
       `Contacts cannot be sorted by "${sortField}".`
     )
   const direction = q.sort?.order === 'DESC' ? 'DESC' : 'ASC'
+  const filter = compileContactFilter(q.filter, custom)
+  const where = q.search ? join([filter, searchCondition(q.search)], ' AND ') : filter
   const page = await selectContacts(c.env.DB, {
-    where: compileContactFilter(q.filter, custom),
+    where,
     // id breaks ties, so offset pages neither skip nor repeat contacts with equal sort values.
     orderBy: `${sortExpression} ${direction}, c.id ${direction}`,
     limit,
@@ -218,6 +226,7 @@ contactRoutes.patch('/contacts/v4/contacts/:id', validate('json', updateBody), a
       writeId: crypto.randomUUID(),
       expectedRevision: revision,
       duplicates,
+      resetSubscription: primaryOf(current) !== primaryOf(next),
     })
   )
   if (!first!.meta.changes) {
@@ -260,6 +269,7 @@ contactRoutes.post('/contacts/v4/contacts/:id/merge', validate('json', mergeBody
     ...mergeContacts(target, sources, now),
     lastActivity: { activityDate: now, activityType: 'CONTACT_MERGED' },
   })
+  checkLimits(merged.info)
   const writeId = crypto.randomUUID()
   const db = c.env.DB
   const written = `EXISTS (SELECT 1 FROM contacts WHERE id = ?1 AND write_id = ?2)`
@@ -269,6 +279,7 @@ contactRoutes.post('/contacts/v4/contacts/:id/merge', validate('json', mergeBody
       writeId,
       expectedRevision: targetContactRevision,
       originatedFrom: 'merge',
+      sources: sources.map((s) => ({ id: s.id, revision: s.revision })),
     }),
     outboxStatement(db, {
       slug: 'merged',
@@ -341,6 +352,7 @@ async function relabel(c: AppContext, keys: string[], action: 'add' | 'remove') 
     updatedDate: new Date().toISOString(),
     info: { ...current.info, labelKeys: { items: [...labels] } },
   }
+  checkLimits(next.info)
   const [first] = await c.env.DB.batch(
     writeContactStatements(c.env.DB, next, {
       writeId: crypto.randomUUID(),
@@ -392,7 +404,7 @@ async function checkReferences(
         ? previous?.extendedFields?.items[key] === value
           ? undefined
           : 'is a system field and cannot be written'
-        : checkExtendedValue(field.data_type!, coerceExtendedValue(field.data_type!, value))
+        : checkValueType(field.data_type!, value)
     if (problem) {
       throw applicationError(
         400,
@@ -404,6 +416,19 @@ async function checkReferences(
     if (field && field.field_type !== 'SYSTEM')
       values[key] = coerceExtendedValue(field.data_type!, value)!
   }
+}
+
+/** The value as sent must already have the field's type; only a URL is completed (`https://`). */
+function checkValueType(
+  dataType: ExtendedFieldDataType,
+  value: string | number
+): string | undefined {
+  if (dataType === 'URL') {
+    return typeof value === 'string' && coerceExtendedValue('URL', value)
+      ? undefined
+      : 'must be a web address'
+  }
+  return checkExtendedValue(dataType, value)
 }
 
 async function requireLabels(db: D1Database, keys: string[]): Promise<void> {
@@ -476,10 +501,16 @@ function alreadyChanged(id: string, revision?: number) {
   )
 }
 
-function toInt(value: string, field: string): number {
-  const n = Number(value)
-  if (!Number.isInteger(n) || n < 0) {
-    throw applicationError(400, 'INVALID_ARGUMENT', `${field} must be a whole number.`, { field })
+function searchCondition(text: string): SqlCondition {
+  const value = text.trim()
+  return {
+    sql: `(lower(c.first_name) = lower(?) OR lower(c.last_name) = lower(?)
+      OR c.id IN (SELECT contact_id FROM contact_emails WHERE email_norm = ?)
+      OR c.id IN (SELECT contact_id FROM contact_phones WHERE phone = ? OR e164_phone = ?))`,
+    params: [value, value, normalizeEmail(value), value, value],
   }
-  return n
+}
+
+function primaryOf(contact: Contact): string {
+  return normalizeEmail(contact.primaryEmail?.email ?? '')
 }
