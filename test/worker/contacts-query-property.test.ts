@@ -4,6 +4,7 @@
  * filter selects from the same contacts, in the same order.
  */
 import fc from 'fast-check'
+import { env } from 'cloudflare:workers'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { Contact } from '../../shared/contact.ts'
 import { normalizeEmail } from '../../shared/email.ts'
@@ -18,6 +19,9 @@ const TITLES = ['CEO', 'Buyer']
 const EMAILS = ['a@x.io', 'B@x.io', 'c@y.io', 'd@y.io']
 const PHONES = ['+12125550101', '+12125550102', '+442079460958']
 const CITIES = ['Paris', 'Oslo', 'Porto']
+const STREETS = ['1 Main St', '2 High St']
+const SUBDIVISIONS = ['FR-75', 'NO-03']
+const STATUSES = ['NOT_SET', 'SUBSCRIBED', 'UNSUBSCRIBED']
 const COUNTRIES = ['FR', 'NO', 'PT']
 const DAYS = ['1980-01-01', '1990-06-15', '2001-12-31']
 const LOCALES = ['en-us', 'fr-fr']
@@ -30,6 +34,8 @@ let colorKey: string
 let seatsKey: string
 let sinceKey: string
 let contacts: Contact[]
+/** Subscription status per contact id (stored on the contact, not shown without a primary email). */
+let subscription: Map<string, string>
 
 const pick = <T>(xs: readonly T[], n: number): T | undefined => (n < xs.length ? xs[n] : undefined)
 
@@ -65,7 +71,12 @@ beforeAll(async () => {
               ? []
               : [
                   {
-                    address: { city: pick(CITIES, i % 3)!, country: pick(COUNTRIES, (i * 2) % 3)! },
+                    address: {
+                      city: pick(CITIES, i % 3)!,
+                      country: pick(COUNTRIES, (i * 2) % 3)!,
+                      ...(i % 4 ? { addressLine: pick(STREETS, i % 2)! } : {}),
+                      ...(i % 5 ? { subdivision: pick(SUBDIVISIONS, i % 2)! } : {}),
+                    },
                   },
                 ],
         },
@@ -79,6 +90,19 @@ beforeAll(async () => {
       true
     )
   }
+  // Some subscription states, as email marketing would set them.
+  await env.DB.prepare(
+    `UPDATE contacts SET subscription_status = CASE abs(random()) % 3 WHEN 0 THEN 'SUBSCRIBED' WHEN 1 THEN 'UNSUBSCRIBED' ELSE 'NOT_SET' END
+     WHERE id IN (SELECT contact_id FROM contact_labels WHERE label_key = ?)`
+  )
+    .bind(marker)
+    .run()
+  const status = await env.DB.prepare(
+    'SELECT id, subscription_status FROM contacts WHERE id IN (SELECT contact_id FROM contact_labels WHERE label_key = ?)'
+  )
+    .bind(marker)
+    .all<{ id: string; subscription_status: string }>()
+  subscription = new Map(status.results.map((r) => [r.id, r.subscription_status]))
   const res = await api('POST', '/contacts/v4/contacts/query', {
     query: { filter: { 'info.labelKeys': { $hasSome: [marker] } }, paging: { limit: 1000 } },
   })
@@ -99,6 +123,11 @@ const get = {
   'info.jobTitle': (c: Contact) => [c.info.jobTitle],
   'info.birthdate': (c: Contact) => [c.info.birthdate],
   'info.locale': (c: Contact) => [c.info.locale],
+  'lastActivity.activityDate': (c: Contact) => [c.lastActivity.activityDate],
+  'info.extendedFields.emailSubscriptions.subscriptionStatus': (c: Contact) => [
+    subscription.get(c.id),
+  ],
+  'info.extendedFields.members.membershipStatus': () => [undefined],
 } as Record<string, (c: Contact) => Value[]>
 
 const lists: Record<string, (c: Contact) => string[][]> = {
@@ -109,6 +138,20 @@ const lists: Record<string, (c: Contact) => string[][]> = {
     (c.info.phones?.items ?? []).map((p) => [p.phone, ...(p.e164Phone ? [p.e164Phone] : [])]),
   'info.addresses.city': (c) =>
     (c.info.addresses?.items ?? []).flatMap((a) => (a.address.city ? [[a.address.city]] : [])),
+  'info.addresses.street': (c) =>
+    (c.info.addresses?.items ?? []).flatMap((a) =>
+      a.address.addressLine ? [[a.address.addressLine]] : []
+    ),
+  'info.addresses.subdivision': (c) =>
+    (c.info.addresses?.items ?? []).flatMap((a) =>
+      a.address.subdivision ? [[a.address.subdivision]] : []
+    ),
+  'primaryInfo.phone': (c) =>
+    (c.info.phones?.items ?? [])
+      .filter((p) => p.primary)
+      .map((p) => [p.phone, ...(p.e164Phone ? [p.e164Phone] : [])]),
+  'info.extendedFields.emailSubscriptions.effectiveEmail': (c) =>
+    (c.info.emails?.items ?? []).filter((e) => e.primary).map((e) => [normalizeEmail(e.email)]),
   'info.addresses.country': (c) =>
     (c.info.addresses?.items ?? []).flatMap((a) =>
       a.address.country ? [[a.address.country]] : []
@@ -118,12 +161,18 @@ const lists: Record<string, (c: Contact) => string[][]> = {
 const emailFields = new Set(['info.emails.email', 'primaryInfo.email'])
 
 function scalarValue(field: string, c: Contact): Value {
+  if (get[field]) return get[field]!(c)[0]
   if (field.startsWith('info.extendedFields.'))
     return c.info.extendedFields?.items[field.slice('info.extendedFields.'.length)]
   return get[field]!(c)[0]
 }
 
 function test(field: string, op: string, arg: unknown, c: Contact): boolean {
+  if (field === 'info.locations') return false
+  if (op === '$nin') {
+    const v = scalarValue(field, c)
+    return v === undefined || !(arg as unknown[]).includes(v)
+  }
   if (field === 'info.labelKeys') {
     const have = new Set(c.info.labelKeys?.items ?? [])
     const want = arg as string[]
@@ -184,7 +233,12 @@ function evaluate(filter: Filter, c: Contact): boolean {
 }
 
 function sortKey(field: string, c: Contact): Value {
-  if (field === 'primaryInfo.email') return lists['primaryInfo.email']!(c)[0]?.[0]
+  if (
+    field === 'primaryInfo.email' ||
+    field === 'info.extendedFields.emailSubscriptions.effectiveEmail'
+  ) {
+    return lists['primaryInfo.email']!(c)[0]?.[0]
+  }
   return scalarValue(field, c)
 }
 
@@ -218,8 +272,8 @@ function leaf(): fc.Arbitrary<Filter> {
       )
       .map(([op, v, vs, b]) => ({
         [field]:
-          op === '$in'
-            ? { $in: vs }
+          op === '$in' || op === '$nin'
+            ? { [op]: vs }
             : op === '$exists'
               ? { $exists: b }
               : op === '$startsWith'
@@ -241,6 +295,22 @@ function leaf(): fc.Arbitrary<Filter> {
     text('primaryInfo.email', EMAILS),
     text('info.phones.phone', [...PHONES, '2125550101']),
     text('info.addresses.city', CITIES),
+    text('info.addresses.street', STREETS),
+    text('info.addresses.subdivision', SUBDIVISIONS, ['$eq', '$ne', '$in', '$exists']),
+    text('primaryInfo.phone', [...PHONES, '2125550101']),
+    text('info.extendedFields.emailSubscriptions.effectiveEmail', EMAILS, ['$exists']),
+    text('info.extendedFields.emailSubscriptions.subscriptionStatus', STATUSES, [
+      '$eq',
+      '$ne',
+      '$in',
+      '$nin',
+    ]),
+    text('info.extendedFields.members.membershipStatus', ['MEMBER'], ['$eq', '$ne', '$in', '$nin']),
+    fc
+      .tuple(fc.constantFrom('$hasSome', '$hasAll'), fc.subarray(labels, { minLength: 1 }))
+      .map(([op, ks]) => ({ 'info.locations': { [op]: ks } })),
+    range('updatedDate', dates),
+    range('lastActivity.activityDate', dates),
     text('info.addresses.country', COUNTRIES, ['$eq', '$ne', '$in', '$exists']),
     text('id', contacts.map((c) => c.id).slice(0, 6), ['$eq', '$ne', '$in', '$exists']),
     range('createdDate', dates),
@@ -285,6 +355,9 @@ describe('POST /contacts/v4/contacts/query, property', () => {
     const sortArb = fc.record({
       fieldName: fc.constantFrom(
         ...SORTABLE,
+        'lastActivity.activityDate',
+        'info.extendedFields.emailSubscriptions.effectiveEmail',
+        `info.extendedFields.${sinceKey}`,
         `info.extendedFields.${seatsKey}`,
         `info.extendedFields.${colorKey}`
       ),

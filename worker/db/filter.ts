@@ -248,7 +248,10 @@ export function multi(
             params: each(JSON.stringify(list(value, read))),
           }
         case '$exists':
-          return { sql: `${flag(value) ? '' : 'NOT '}${items('1')}`, params: [] }
+          return {
+            sql: `${flag(value) ? '' : 'NOT '}${items(any((c) => `${c} IS NOT NULL`))}`,
+            params: [],
+          }
         case '$startsWith':
           return {
             sql: items(any((c) => `lower(${c}) LIKE ? ESCAPE '\\'`)),
