@@ -147,6 +147,45 @@ describe('<contact-form> honeypot', () => {
   })
 })
 
+describe('<contact-form> Turnstile', () => {
+  it('renders the challenge when the definition asks for it and sends its token once', async () => {
+    const rendered: Record<string, unknown>[] = []
+    let resets = 0
+    window.turnstile = {
+      render: (_box: HTMLElement, options: Record<string, unknown>) => {
+        rendered.push(options)
+        return 'widget-1'
+      },
+      reset: () => void resets++,
+    }
+    try {
+      const el = await render({
+        ...DEFINITION,
+        turnstile: { siteKey: '1x00000000000000000000AA', action: 'contact-form' },
+      })
+      await waitUntil(() => rendered.length === 1, 'Turnstile was not rendered')
+      expect(rendered[0]).to.include({
+        sitekey: '1x00000000000000000000AA',
+        action: 'contact-form',
+      })
+      await fillValid(el)
+      submitButton(el).click()
+      await el.updateComplete
+      expect(worker.sent).to.have.length(0) // no token yet: the visitor is asked to complete it
+      expect($(el, '[role="status"]').textContent).to.equal(
+        'Please complete the verification above.'
+      )
+      ;(rendered[0]!.callback as (t: string) => void)('XXXX.DUMMY.TOKEN.XXXX')
+      submitButton(el).click()
+      await oneEvent(el, 'contact-form-success')
+      expect(JSON.parse(worker.sent[0]!.body).turnstile).to.equal('XXXX.DUMMY.TOKEN.XXXX')
+      await waitUntil(() => resets === 1, 'the used token was not reset')
+    } finally {
+      delete window.turnstile
+    }
+  })
+})
+
 describe('<contact-form> styles', () => {
   it('is not broken by page CSS, and its CSS does not reach the page', async () => {
     const page = document.createElement('style')
