@@ -105,7 +105,8 @@ formRoutes.post('/v1/forms/:formId/submissions', checkOrigin, limitBody, async (
   const address = clientAddress(c.req.raw.headers)
   await limitByAddress(c.env, formId, form, address)
 
-  const rawBody = await c.req.text()
+  // As bytes: workerd warns when .text() reads a urlencoded body, which is plain ASCII anyway.
+  const rawBody = new TextDecoder().decode(await c.req.arrayBuffer())
   const payload = fallback ? Object.fromEntries(new URLSearchParams(rawBody)) : parseJson(rawBody)
   const idempotencyKey = c.req.header('Idempotency-Key')
   const bot = await detectBot(c.env, {
