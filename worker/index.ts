@@ -3,8 +3,8 @@
  * The contact-capture worker: wiring only. Handlers live in ./routes, SQL in ./db.
  */
 import { Hono } from 'hono'
-import { handleRetryBatch, sweepPending } from './capture/retry.ts'
 import type { SubmissionRetry } from './capture/pipeline.ts'
+import { handleRetryBatch, sweepPending } from './capture/retry.ts'
 import { handleError, handleNotFound } from './errors.ts'
 import { adminAuth } from './middleware/admin-auth.ts'
 import { securityHeaders } from './middleware/security-headers.ts'
@@ -14,19 +14,38 @@ import { contactRoutes } from './routes/contacts.ts'
 import { formRoutes } from './routes/forms.ts'
 import { health } from './routes/health.ts'
 import { submissionRoutes } from './routes/submissions.ts'
+import { webhookRoutes } from './routes/webhooks.ts'
+import { handleDeliveryBatch } from './webhooks/deliver.ts'
+import type { DeliveryMessage } from './webhooks/dispatch.ts'
+import { dispatchOutbox, resendStaleDeliveries } from './webhooks/dispatch.ts'
 
 const app = new Hono<{ Bindings: Env }>()
 
 app.use('*', securityHeaders())
-app.use('/contacts/v4/*', adminAuth())
-app.use('/v1/submissions', adminAuth())
-app.use('/v1/submissions/*', adminAuth())
-app.use('/v1/forms', adminAuth())
+for (const path of [
+  '/contacts/v4/*',
+  '/v1/submissions',
+  '/v1/submissions/*',
+  '/v1/forms',
+  '/v1/webhooks/*',
+]) {
+  app.use(path, adminAuth())
+}
+// After a change, turn its outbox rows into webhook deliveries, without delaying the answer.
+app.use('*', async (c, next) => {
+  await next()
+  if (c.req.method !== 'GET' && c.req.method !== 'OPTIONS' && c.res.status < 400) {
+    c.executionCtx.waitUntil(
+      dispatchOutbox(c.env).catch((err) => console.error('webhook dispatch failed', err))
+    )
+  }
+})
 
 app.route('/', health)
 app.route('/', formRoutes)
 app.route('/', adminFormRoutes)
 app.route('/', submissionRoutes)
+app.route('/', webhookRoutes)
 app.route('/', contactRoutes)
 app.route('/', catalogRoutes(LABELS))
 app.route('/', catalogRoutes(EXTENDED_FIELDS))
@@ -36,8 +55,17 @@ app.notFound(handleNotFound)
 
 export default {
   fetch: app.fetch,
-  queue: (batch, env) => handleRetryBatch(batch, env),
-  scheduled: async (_controller, env) => {
-    await sweepPending(env)
+  async queue(batch, env) {
+    if (batch.queue.startsWith('contact-capture-webhook-deliveries')) {
+      await handleDeliveryBatch(batch as MessageBatch<DeliveryMessage>, env)
+    } else {
+      await handleRetryBatch(batch as MessageBatch<SubmissionRetry>, env)
+      await dispatchOutbox(env)
+    }
   },
-} satisfies ExportedHandler<Env, SubmissionRetry>
+  async scheduled(_controller, env) {
+    await sweepPending(env)
+    await dispatchOutbox(env)
+    await resendStaleDeliveries(env)
+  },
+} satisfies ExportedHandler<Env, SubmissionRetry | DeliveryMessage>

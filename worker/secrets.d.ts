@@ -11,6 +11,8 @@ interface Secrets {
   FORM_TOKEN_SECRET?: string
   /** Cloudflare Turnstile's secret, for forms that use Turnstile. */
   TURNSTILE_SECRET_KEY?: string
+  /** JSON array of webhook endpoints: `[{ "url", "events": ["*"], "secret": "whsec_…" }]`. */
+  WEBHOOK_ENDPOINTS?: string
 }
 interface Env extends Secrets {}
 declare namespace Cloudflare {

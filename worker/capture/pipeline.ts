@@ -16,6 +16,7 @@ import {
   insertSubmission,
   markAttemptFailed,
   selectAnswerByKey,
+  submittedEvent,
 } from '../db/submissions.ts'
 import type { StoredAnswer } from '../db/submissions.ts'
 import { planCapture } from './plan.ts'
@@ -110,11 +111,12 @@ export async function acceptSubmission(
       responseBody: answer,
       createdDate: now,
     }),
+    submittedEvent(db, submissionId, now),
     selectCatalog(db, 'labels', labelNames),
     selectCatalog(db, 'extended_fields', fieldNames),
     ...(req.idempotencyKey ? [selectAnswerByKey(db, req.formId, req.idempotencyKey)] : []),
   ])
-  const [, labelRows, fieldRows, keyRows] = results
+  const [, , labelRows, fieldRows, keyRows] = results
   const stored = keyRows?.results[0] as StoredAnswer | undefined
   if (stored && stored.id !== submissionId) {
     if (Date.now() - Date.parse(stored.created_date) > IDEMPOTENCY_TTL_MS) {

@@ -2,6 +2,7 @@
  * @module
  * The submission log: every accepted submission is written here before any contact changes.
  */
+import { SUBMISSION_FQDN } from '../webhooks/envelope.ts'
 
 export interface SubmissionRow {
   id: string
@@ -133,4 +134,18 @@ export function selectStalePending(db: D1Database, olderThan: string, limit: num
       `SELECT id FROM submissions WHERE status = 'pending' AND created_date < ? ORDER BY created_date LIMIT ?`
     )
     .bind(olderThan, limit)
+}
+
+/** The `submitted` event, written in the batch that records the submission (not for a replay). */
+export function submittedEvent(
+  db: D1Database,
+  submissionId: string,
+  now: string
+): D1PreparedStatement {
+  return db
+    .prepare(
+      `INSERT INTO outbox (id, event_type, entity_fqdn, slug, entity_id, body, created_date)
+       SELECT ?1, ?2, ?3, 'submitted', ?4, '{}', ?5 WHERE EXISTS (SELECT 1 FROM submissions WHERE id = ?4)`
+    )
+    .bind(crypto.randomUUID(), `${SUBMISSION_FQDN}_submitted`, SUBMISSION_FQDN, submissionId, now)
 }
