@@ -24,12 +24,27 @@ function toBase64(bytes: ArrayBuffer): string {
 }
 
 async function key(secret: string, usage: 'sign' | 'verify'): Promise<CryptoKey> {
-  return crypto.subtle.importKey('raw', secretBytes(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [usage])
+  return crypto.subtle.importKey(
+    'raw',
+    secretBytes(secret),
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    [usage]
+  )
 }
 
 /** The `webhook-signature` value for a message: `v1,<base64 HMAC>`. */
-export async function signWebhook(secret: string, id: string, timestamp: number, body: string): Promise<string> {
-  const mac = await crypto.subtle.sign('HMAC', await key(secret, 'sign'), encoder.encode(`${id}.${timestamp}.${body}`))
+export async function signWebhook(
+  secret: string,
+  id: string,
+  timestamp: number,
+  body: string
+): Promise<string> {
+  const mac = await crypto.subtle.sign(
+    'HMAC',
+    await key(secret, 'sign'),
+    encoder.encode(`${id}.${timestamp}.${body}`)
+  )
   return `v1,${toBase64(mac)}`
 }
 
@@ -54,7 +69,8 @@ export async function verifyWebhook(
   body: string,
   { toleranceSeconds = 300, now = Date.now() }: { toleranceSeconds?: number; now?: number } = {}
 ): Promise<boolean> {
-  const get = (name: keyof WebhookHeaders) => (headers instanceof Headers ? headers.get(name) : headers[name]) ?? ''
+  const get = (name: keyof WebhookHeaders) =>
+    (headers instanceof Headers ? headers.get(name) : headers[name]) ?? ''
   const id = get('webhook-id')
   const timestamp = get('webhook-timestamp')
   const signatures = get('webhook-signature')

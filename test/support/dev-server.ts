@@ -15,18 +15,25 @@ export interface DevServer {
   stop: () => void
 }
 
-export async function startDevServer(timeoutMs = 150_000): Promise<DevServer> {
+export async function startDevServer(
+  extraArgs: string[] = [],
+  timeoutMs = 150_000
+): Promise<DevServer> {
   const port = 20000 + Math.floor(Math.random() * 20000)
   const base = `http://127.0.0.1:${port}`
   const adminKey = `test-${Math.random().toString(36).slice(2)}`
   const state = mkdtempSync(join(tmpdir(), 'contact-capture-dev-'))
   let log = ''
   const args = ['start', '--', '--port', String(port), '--ip', '127.0.0.1', '--persist-to', state]
-  const server: ChildProcess = spawn('npm', [...args, '--var', `ADMIN_API_KEY:${adminKey}`], {
-    detached: true,
-    env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+  const server: ChildProcess = spawn(
+    'npm',
+    [...args, '--var', `ADMIN_API_KEY:${adminKey}`, ...extraArgs],
+    {
+      detached: true,
+      env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }
+  )
   server.stdout!.on('data', (d) => (log += d))
   server.stderr!.on('data', (d) => (log += d))
   const stop = () => {
