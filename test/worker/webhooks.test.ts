@@ -13,8 +13,9 @@ import {
 } from '../../worker/webhooks/deliver.ts'
 import type { DeliveryMessage } from '../../worker/webhooks/dispatch.ts'
 import { dispatchOutbox, resendStaleDeliveries } from '../../worker/webhooks/dispatch.ts'
+import { webhookEndpoints } from '../../worker/webhooks/endpoints.ts'
 import { TEST_WEBHOOK_SECRET } from '../support/webhook-secret.ts'
-import { api, createContact } from './helpers.ts'
+import { api, createContact, renderToken, submit } from './helpers.ts'
 
 const receiver = inject('receiverUrl')
 
@@ -200,5 +201,58 @@ describe('no event lost', () => {
     }
     await resendStaleDeliveries({ ...env, WEBHOOK_DELIVERIES: queue } as unknown as Env)
     expect(sent).toContain(deliveryId)
+  })
+})
+
+describe('WEBHOOK_ENDPOINTS', () => {
+  const parse = (value: unknown) =>
+    webhookEndpoints({ ...env, WEBHOOK_ENDPOINTS: JSON.stringify(value) } as Env)
+
+  it('takes https endpoints, and http only on loopback', () => {
+    expect(parse([{ url: 'https://hooks.example.com/in', secret: TEST_WEBHOOK_SECRET }])).toEqual([
+      { url: 'https://hooks.example.com/in', events: ['*'], secret: TEST_WEBHOOK_SECRET },
+    ])
+    expect(() =>
+      parse([{ url: 'http://hooks.example.com/in', secret: TEST_WEBHOOK_SECRET }])
+    ).toThrow('WEBHOOK_ENDPOINTS[0].url: must be https:// (http:// only on loopback)')
+    expect(
+      parse([
+        {
+          url: 'http://127.0.0.1:9/in',
+          events: ['created', 'deleted'],
+          secret: TEST_WEBHOOK_SECRET,
+        },
+      ])[0]!.events
+    ).toEqual(['created', 'deleted'])
+  })
+
+  it('refuses unknown event slugs and weak or malformed secrets', () => {
+    expect(() =>
+      parse([{ url: 'https://h.example/in', events: ['renamed'], secret: TEST_WEBHOOK_SECRET }])
+    ).toThrow('events')
+    expect(() => parse([{ url: 'https://h.example/in', secret: 'whsec_c2hvcnQ=' }])).toThrow(
+      '24 to 64 random bytes'
+    )
+    expect(() => parse([{ url: 'https://h.example/in', secret: 'plain-secret' }])).toThrow('whsec_')
+  })
+})
+
+describe('the submitted event', () => {
+  it('is written with the submission, once, even when the same request is replayed', async () => {
+    const key = crypto.randomUUID()
+    const body = JSON.stringify({
+      values: { email: `hooked-${key}@example.com`, consent: true },
+      token: await renderToken(),
+    })
+    const first = await submit({}, { idempotencyKey: key, body })
+    const { submissionId } = await first.json<{ submissionId: string }>()
+    const replay = await submit({}, { idempotencyKey: key, body })
+    expect(await replay.json()).toEqual({ submissionId, status: 'accepted' })
+    const rows = await env.DB.prepare(`SELECT slug, entity_fqdn FROM outbox WHERE entity_id = ?`)
+      .bind(submissionId)
+      .all()
+    expect(rows.results).toEqual([
+      { slug: 'submitted', entity_fqdn: 'contact-capture.v1.form_submission' },
+    ])
   })
 })
