@@ -244,7 +244,8 @@ function requireContactKey(form: FormConfig, plan: CapturePlan): void {
   ])
 }
 
-function parseJson(text: string): unknown {
+/** Parses a JSON body; a malformed one is a 400 `MALFORMED_BODY`. */
+export function parseJson(text: string): unknown {
   try {
     return JSON.parse(text)
   } catch {

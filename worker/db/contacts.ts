@@ -5,6 +5,7 @@
  */
 import type { Contact, ContactEmail, ContactPhone } from '../../shared/contact.ts'
 import type { SqlCondition } from './filter.ts'
+import { withDerivedFields } from '../contacts/build.ts'
 
 interface ContactRow {
   id: string
@@ -203,41 +204,24 @@ function toContact(
     ...(p.e164_phone ? { e164Phone: p.e164_phone } : {}),
     primary: p.is_primary === 1,
   }))
-  const primaryEmail = emails.find((e) => e.primary)
-  const primaryPhone = phones.find((p) => p.primary)
   const name = {
     ...(row.first_name !== null ? { first: row.first_name } : {}),
     ...(row.last_name !== null ? { last: row.last_name } : {}),
   }
-  return {
+  return withDerivedFields({
     id: row.id,
     revision: row.revision,
     source: { sourceType: row.source_type },
     createdDate: row.created_date,
     updatedDate: row.updated_date,
     lastActivity: { activityDate: row.last_activity_date, activityType: row.last_activity_type },
-    primaryInfo: {
-      ...(primaryEmail ? { email: primaryEmail.email } : {}),
-      ...(primaryPhone ? { phone: primaryPhone.phone } : {}),
+    primaryInfo: {},
+    // The stored statuses; withDerivedFields keeps them on the primary email, if there is one.
+    primaryEmail: {
+      email: '',
+      subscriptionStatus: row.subscription_status,
+      deliverabilityStatus: row.deliverability_status,
     },
-    ...(primaryEmail
-      ? {
-          primaryEmail: {
-            email: primaryEmail.email,
-            subscriptionStatus: row.subscription_status,
-            deliverabilityStatus: row.deliverability_status,
-          },
-        }
-      : {}),
-    ...(primaryPhone
-      ? {
-          primaryPhone: {
-            ...(primaryPhone.countryCode ? { countryCode: primaryPhone.countryCode } : {}),
-            ...(primaryPhone.e164Phone ? { e164Phone: primaryPhone.e164Phone } : {}),
-            phone: primaryPhone.phone,
-          },
-        }
-      : {}),
     info: {
       ...(Object.keys(name).length ? { name } : {}),
       emails: { items: emails },
@@ -260,5 +244,5 @@ function toContact(
         ),
       },
     },
-  }
+  })
 }

@@ -20,7 +20,7 @@ import { compileFilter, readInstant, scalar } from '../db/filter.ts'
 import type { FieldRule, Operator } from '../db/filter.ts'
 import { applicationError } from '../errors.ts'
 import { validate } from '../middleware/validate.ts'
-import { intParam } from './query-params.ts'
+import { intParam, queryBody, sortOf } from './query-params.ts'
 
 interface CatalogApi {
   kind: CatalogKind
@@ -89,11 +89,6 @@ export const EXTENDED_FIELDS: CatalogApi = {
   present: toExtendedField,
 }
 
-const sortSpec = z.object({
-  fieldName: z.string().max(200),
-  order: z.enum(['ASC', 'DESC']).default('ASC'),
-})
-
 export function catalogRoutes(api: CatalogApi) {
   const routes = new Hono<{ Bindings: Env }>()
   const displayName = z.string().trim().min(1).max(api.maxName)
@@ -108,19 +103,8 @@ export function catalogRoutes(api: CatalogApi) {
     [api.one]: z.object({ displayName }),
     language: z.string().max(10).optional(),
   })
-  const queryBody = z.object({
-    query: z
-      .object({
-        filter: z.record(z.string(), z.unknown()).optional(),
-        sort: z.union([z.array(sortSpec).max(1), sortSpec]).optional(),
-        paging: z
-          .object({
-            limit: z.number().int().optional(),
-            offset: z.number().int().min(0).default(0),
-          })
-          .optional(),
-      })
-      .default({}),
+  const catalogQueryBody = z.object({
+    query: queryBody({}),
     language: z.string().max(10).optional(),
   })
 
@@ -217,12 +201,12 @@ export function catalogRoutes(api: CatalogApi) {
     return c.json({ [api.many]: result.items, metadata: result.meta })
   })
 
-  routes.post(`${api.path}/query`, validate('json', queryBody), async (c) => {
+  routes.post(`${api.path}/query`, validate('json', catalogQueryBody), async (c) => {
     const { query } = c.req.valid('json')
     const where = compileFilter(query.filter, (field) =>
       Object.hasOwn(api.filters, field) ? api.filters[field] : undefined
     )
-    const sort = Array.isArray(query.sort) ? query.sort[0] : query.sort
+    const sort = sortOf(query.sort)
     const result = await page(c.env.DB, where, sort, query.paging?.limit, query.paging?.offset)
     return c.json({ [api.many]: result.items, pagingMetadata: result.meta })
   })

@@ -38,7 +38,7 @@ import type { SqlCondition } from '../db/filter.ts'
 import { normalizeEmail } from '../../shared/email.ts'
 import { applicationError } from '../errors.ts'
 import { validate } from '../middleware/validate.ts'
-import { intParam, listParam } from './query-params.ts'
+import { intParam, listParam, queryBody, sortOf } from './query-params.ts'
 
 type AppContext = Context<{ Bindings: Env }>
 
@@ -46,23 +46,11 @@ const DEFAULT_LIMIT = 50
 const MAX_LIMIT = 1000
 const MAX_MERGE_SOURCES = 5
 
-const sortSpec = z.object({
-  fieldName: z.string().max(200),
-  order: z.enum(['ASC', 'DESC']).default('ASC'),
-})
-const queryBody = z.object({
-  query: z
-    .object({
-      filter: z.record(z.string(), z.unknown()).optional(),
-      // Wix documents an array of at most one; one of its own examples sends a bare object.
-      sort: z.union([z.array(sortSpec).max(1), sortSpec]).optional(),
-      paging: z
-        .object({ limit: z.number().int().optional(), offset: z.number().int().min(0).default(0) })
-        .optional(),
-      fields: z.array(z.string()).optional(),
-      fieldsets: z.array(z.string()).optional(),
-    })
-    .default({}),
+const contactQueryBody = z.object({
+  query: queryBody({
+    fields: z.array(z.string()).optional(),
+    fieldsets: z.array(z.string()).optional(),
+  }),
   search: z.string().max(100).optional(),
 })
 const createBody = z.object({
@@ -112,11 +100,11 @@ contactRoutes.get('/contacts/v4/contacts', async (c) => {
   })
 })
 
-contactRoutes.post('/contacts/v4/contacts/query', validate('json', queryBody), async (c) => {
+contactRoutes.post('/contacts/v4/contacts/query', validate('json', contactQueryBody), async (c) => {
   const { query } = c.req.valid('json')
   return runQuery(c, {
     filter: query.filter,
-    sort: Array.isArray(query.sort) ? query.sort[0] : query.sort,
+    sort: sortOf(query.sort),
     limit: query.paging?.limit,
     offset: query.paging?.offset ?? 0,
     projection: parseProjection(query.fields, query.fieldsets),

@@ -14,7 +14,7 @@ import type { FormDefinition } from '../../shared/definition.ts'
 import type { FieldViolation } from '../../shared/errors.ts'
 import { honeypotName } from '../../shared/forms.ts'
 import type { FormConfig } from '../../shared/forms.ts'
-import { acceptSubmission } from '../capture/pipeline.ts'
+import { acceptSubmission, parseJson } from '../capture/pipeline.ts'
 import { ApiError, applicationError } from '../errors.ts'
 import { forms, isOriginAllowed, requireForm } from '../forms.ts'
 import { countBlocked, detectBot } from '../guards/bots.ts'
@@ -206,14 +206,6 @@ function thanksUrl(c: AppContext, formId: string, form: FormConfig): string {
 /** Hostnames a Turnstile token may name: those of the allowed origins and the worker's own. */
 function hostnamesOf(form: FormConfig, selfUrl: string): string[] {
   return [...form.allowedOrigins, selfUrl].map((u) => new URL(u).hostname)
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text)
-  } catch {
-    throw applicationError(400, 'MALFORMED_BODY', 'The request body is not valid JSON.')
-  }
 }
 
 function webUrl(value: string | undefined): string | undefined {
