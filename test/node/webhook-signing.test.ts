@@ -1,12 +1,16 @@
 /** The Standard Webhooks test vector (../shared/vectors), and what must fail verification. */
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { signWebhook, verifyWebhook } from '../../shared/webhooks.ts'
 
-const vector = JSON.parse(
-  readFileSync(resolve('..', 'shared', 'vectors', 'standard-webhooks.json'), 'utf8')
-) as {
+// The vector from ../shared/vectors as it is; test/fixtures holds the same file for clones
+// that have no ../shared beside them.
+const vectorFile = [
+  resolve('..', 'shared', 'vectors', 'standard-webhooks.json'),
+  resolve('test', 'fixtures', 'standard-webhooks.json'),
+].find((f) => existsSync(f))!
+const vector = JSON.parse(readFileSync(vectorFile, 'utf8')) as {
   secret: string
   id: string
   timestamp: number
