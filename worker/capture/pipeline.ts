@@ -6,20 +6,19 @@
  */
 import { submissionSchema, toFieldViolations } from '../../shared/submission.ts'
 import type { FormConfig } from '../../shared/forms.ts'
-import { coerceExtendedValue } from '../../shared/forms.ts'
 import { applicationError, validationError } from '../errors.ts'
-import { resolveCatalog, selectCatalog } from '../db/catalog.ts'
+import { selectCatalog } from '../db/catalog.ts'
 import type { CatalogRow } from '../db/catalog.ts'
-import { captureStatements } from '../db/capture.ts'
 import {
   forgetIdempotencyKey,
   insertSubmission,
-  markAttemptFailed,
   selectAnswerByKey,
   submittedEvent,
 } from '../db/submissions.ts'
 import type { StoredAnswer } from '../db/submissions.ts'
 import { planCapture } from './plan.ts'
+import { d1Backend } from '../backends/d1.ts'
+import type { ContactsBackend } from '../backends/types.ts'
 import type { CapturePlan } from './plan.ts'
 
 export interface SubmissionRequest {
@@ -35,6 +34,8 @@ export interface SubmissionRequest {
   beforeRecord?: (plan: CapturePlan) => Promise<void>
   /** Where a submission goes whose contact write failed, to be retried with backoff. */
   retries?: Queue<SubmissionRetry>
+  /** Where contacts live; D1 (the `db` given) unless set. */
+  backend?: ContactsBackend
 }
 
 /** A queue message: a recorded submission whose contact is still to be written. */
@@ -78,6 +79,7 @@ export async function acceptSubmission(
   requireContactKey(req.form, plan)
   await req.beforeRecord?.(plan)
 
+  const backend = req.backend ?? d1Backend(db)
   const now = new Date().toISOString()
   const bodyHash = await sha256(req.rawBody)
   const submissionId = crypto.randomUUID()
@@ -134,13 +136,13 @@ export async function acceptSubmission(
         )
       }
       // The first request was recorded but its contact write failed: this retry finishes it.
-      await writeContact(db, stored.id, plan, now)
+      await backend.writeSubmission(stored.id, plan, now)
     }
     return answer
   }
 
   // Round trip 2: the contact change, atomically.
-  const written = await writeContact(db, submissionId, plan, now, {
+  const written = await backend.writeSubmission(submissionId, plan, now, {
     labels: labelRows!.results as unknown as CatalogRow[],
     fields: fieldRows!.results as unknown as CatalogRow[],
   })
@@ -149,55 +151,6 @@ export async function acceptSubmission(
       ?.send({ submissionId }, { delaySeconds: 5 })
       .catch((err) => console.error(err))
   return { status: 202, body: answer, submissionId }
-}
-
-/**
- * Writes the contact for a recorded submission. A failed batch changed nothing (it is atomic), so
- * it is tried once more with fresh label and field lookups; if that fails too, the submission
- * stays pending with the error noted, and a retry with the same Idempotency-Key finishes it.
- */
-export async function writeContact(
-  db: D1Database,
-  submissionId: string,
-  plan: CapturePlan,
-  now: string,
-  catalog?: { labels: CatalogRow[]; fields: CatalogRow[] }
-): Promise<boolean> {
-  const labelNames = plan.labels
-  const fieldNames = plan.extendedValues.map((v) => v.displayName)
-  let lastError: unknown
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      if (!catalog || attempt > 0) {
-        const [labels, fields] = await db.batch([
-          selectCatalog(db, 'labels', labelNames),
-          selectCatalog(db, 'extended_fields', fieldNames),
-        ])
-        catalog = {
-          labels: labels!.results as unknown as CatalogRow[],
-          fields: fields!.results as unknown as CatalogRow[],
-        }
-      }
-      await db.batch(
-        captureStatements(db, {
-          submissionId,
-          attemptId: crypto.randomUUID(),
-          now,
-          plan,
-          labels: [...resolveCatalog(labelNames, catalog.labels).values()],
-          extendedFields: extendedValues(plan, resolveCatalog(fieldNames, catalog.fields)),
-        })
-      )
-      return true
-    } catch (err) {
-      lastError = err
-    }
-  }
-  console.error('capture failed; submission kept pending', submissionId, lastError)
-  await markAttemptFailed(db, submissionId, String(lastError), 2)
-    .run()
-    .catch(() => {})
-  return false
 }
 
 function replay(stored: StoredAnswer, bodyHash: string): SubmissionAnswer {
@@ -209,26 +162,6 @@ function replay(stored: StoredAnswer, bodyHash: string): SubmissionAnswer {
     )
   }
   return { status: stored.response_status, body: stored.response_body, submissionId: stored.id }
-}
-
-/** Values typed for the field as it exists: an existing field keeps its own data type. */
-function extendedValues(
-  plan: CapturePlan,
-  fields: Map<string, { key: string; displayName: string; dataType?: string }>
-) {
-  const out = []
-  for (const planned of plan.extendedValues) {
-    const entry = fields.get(planned.displayName)!
-    const dataType = (entry.dataType ?? planned.dataType) as typeof planned.dataType
-    const value =
-      dataType === planned.dataType ? planned.value : coerceExtendedValue(dataType, planned.value)
-    if (value === undefined) {
-      console.warn(`extended field "${planned.displayName}" is ${dataType}; value skipped`)
-      continue
-    }
-    out.push({ key: entry.key, displayName: planned.displayName, dataType, value })
-  }
-  return out
 }
 
 function requireContactKey(form: FormConfig, plan: CapturePlan): void {

@@ -8,11 +8,16 @@ import type { CleanValue, SubmissionContext } from '../../shared/submission.ts'
 import { markFailed, selectStalePending, selectSubmission } from '../db/submissions.ts'
 import { forms } from '../forms.ts'
 import type { SubmissionRetry } from './pipeline.ts'
-import { writeContact } from './pipeline.ts'
 import { planCapture } from './plan.ts'
+import { d1Backend } from '../backends/d1.ts'
+import type { ContactsBackend } from '../backends/types.ts'
 
 /** Writes the contact of a recorded submission; true when done (or nothing was left to do). */
-export async function retrySubmission(db: D1Database, submissionId: string): Promise<boolean> {
+export async function retrySubmission(
+  db: D1Database,
+  submissionId: string,
+  backend: ContactsBackend = d1Backend(db)
+): Promise<boolean> {
   const row = await selectSubmission(db, submissionId).first<{
     form_id: string
     status: string
@@ -34,7 +39,7 @@ export async function retrySubmission(db: D1Database, submissionId: string): Pro
   }
   const values = JSON.parse(row.submitted_values) as Record<string, CleanValue>
   const context = JSON.parse(row.context) as SubmissionContext
-  return writeContact(db, submissionId, planCapture(form, values, context), row.created_date)
+  return backend.writeSubmission(submissionId, planCapture(form, values, context), row.created_date)
 }
 
 /** Backoff for the n-th delivery of a retry message: 10 s, 20 s, 40 s, … with jitter, at most 10 minutes. */

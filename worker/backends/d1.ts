@@ -1,0 +1,88 @@
+/**
+ * @module
+ * The D1 backend: the contact change of a submission as one atomic batch (worker/db/capture.ts).
+ */
+import { coerceExtendedValue } from '../../shared/forms.ts'
+import type { CapturePlan } from '../capture/plan.ts'
+import { resolveCatalog, selectCatalog } from '../db/catalog.ts'
+import type { CatalogRow } from '../db/catalog.ts'
+import { captureStatements } from '../db/capture.ts'
+import { markAttemptFailed } from '../db/submissions.ts'
+import type { CatalogHint, ContactsBackend } from './types.ts'
+
+export function d1Backend(db: D1Database): ContactsBackend {
+  return {
+    name: 'd1',
+    writeSubmission: (submissionId, plan, now, hint) =>
+      writeContact(db, submissionId, plan, now, hint),
+  }
+}
+
+/**
+ * Writes the contact for a recorded submission. A failed batch changed nothing (it is atomic), so
+ * it is tried once more with fresh label and field lookups; if that fails too, the submission
+ * stays pending with the error noted, and a retry with the same Idempotency-Key finishes it.
+ */
+async function writeContact(
+  db: D1Database,
+  submissionId: string,
+  plan: CapturePlan,
+  now: string,
+  catalog?: CatalogHint
+): Promise<boolean> {
+  const labelNames = plan.labels
+  const fieldNames = plan.extendedValues.map((v) => v.displayName)
+  let lastError: unknown
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      if (!catalog || attempt > 0) {
+        const [labels, fields] = await db.batch([
+          selectCatalog(db, 'labels', labelNames),
+          selectCatalog(db, 'extended_fields', fieldNames),
+        ])
+        catalog = {
+          labels: labels!.results as unknown as CatalogRow[],
+          fields: fields!.results as unknown as CatalogRow[],
+        }
+      }
+      await db.batch(
+        captureStatements(db, {
+          submissionId,
+          attemptId: crypto.randomUUID(),
+          now,
+          plan,
+          labels: [...resolveCatalog(labelNames, catalog.labels).values()],
+          extendedFields: extendedValues(plan, resolveCatalog(fieldNames, catalog.fields)),
+        })
+      )
+      return true
+    } catch (err) {
+      lastError = err
+    }
+  }
+  console.error('capture failed; submission kept pending', submissionId, lastError)
+  await markAttemptFailed(db, submissionId, String(lastError), 2)
+    .run()
+    .catch(() => {})
+  return false
+}
+
+/** Values typed for the field as it exists: an existing field keeps its own data type. */
+function extendedValues(
+  plan: CapturePlan,
+  fields: Map<string, { key: string; displayName: string; dataType?: string }>
+) {
+  const out = []
+  for (const planned of plan.extendedValues) {
+    const entry = fields.get(planned.displayName)!
+    const dataType = (entry.dataType ?? planned.dataType) as typeof planned.dataType
+    const value =
+      dataType === planned.dataType ? planned.value : coerceExtendedValue(dataType, planned.value)
+    if (value === undefined) {
+      console.warn(`extended field "${planned.displayName}" is ${dataType}; value skipped`)
+      continue
+    }
+    out.push({ key: entry.key, displayName: planned.displayName, dataType, value })
+  }
+  return out
+}

@@ -1,0 +1,27 @@
+/**
+ * @module
+ * Where contacts live. The capture pipeline records every submission in D1 and then asks the
+ * backend to write the contact; D1 (default) or a Wix site's contact list.
+ */
+import type { CapturePlan } from '../capture/plan.ts'
+import type { CatalogRow } from '../db/catalog.ts'
+
+/** Label and extended-field rows the pipeline already read from D1 (used by the D1 backend). */
+export interface CatalogHint {
+  labels: CatalogRow[]
+  fields: CatalogRow[]
+}
+
+export interface ContactsBackend {
+  readonly name: 'd1' | 'wix'
+  /**
+   * Writes the contact of a recorded (pending) submission and marks it processed. Answers false
+   * when it could not, leaving the submission pending for a retry; it never writes twice.
+   */
+  writeSubmission(
+    submissionId: string,
+    plan: CapturePlan,
+    now: string,
+    hint?: CatalogHint
+  ): Promise<boolean>
+}
