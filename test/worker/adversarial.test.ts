@@ -57,9 +57,9 @@ const payload = fc.record(
 
 describe('POST /v1/forms/demo/submissions with adversarial payloads', () => {
   it('never answers 500, and stores only values of the form’s shape', async () => {
-    const token = await renderToken()
     await fc.assert(
       fc.asyncProperty(payload, fc.boolean(), async (p, asProto) => {
+        const token = await renderToken() // a token serves one submission
         const { extra, ...rest } = p
         let text = JSON.stringify({
           ...rest,

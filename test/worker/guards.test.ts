@@ -128,27 +128,66 @@ describe('bots', () => {
     await expect.poll(() => blocked('honeypot')).toBe(before + 1)
   })
 
-  it.each([
-    ['a missing token', async () => null, 'token-missing'],
-    ['a forged token', async () => forge(await renderToken()), 'token-forged'],
-    ['a token for another form', async () => renderToken('other-form'), 'token-forged'],
-    ['an expired token', async () => renderToken('demo', 25 * 3600_000), 'token-expired'],
-    ['a token from half a second ago (too fast)', async () => renderToken('demo', 500), 'too-fast'],
-  ])('answers %s like a success but keeps nothing', async (_, token, reason) => {
+  it('answers a missing render token like a success but keeps nothing', async () => {
     const email = uniqueEmail('tok')
-    const before = await blocked(reason)
-    const res = await submit({ ...VALID, email }, { token: await token() })
+    const before = await blocked('token-missing')
+    const res = await submit({ ...VALID, email }, { token: null })
     expect(res.status).toBe(202)
     expect(await contactsWithEmail(email)).toHaveLength(0)
-    await expect.poll(() => blocked(reason)).toBe(before + 1)
+    await expect.poll(() => blocked('token-missing')).toBe(before + 1)
   })
 
-  it('serves a token with the definition that a person can use after a few seconds', async () => {
+  it.each([
+    ['a forged token', async () => forge(await renderToken())],
+    ['a token for another form', async () => renderToken('other-form')],
+    ['an expired token', async () => renderToken('demo', 25 * 3600_000)],
+  ])(
+    'refuses %s with 403 FORM_TOKEN_EXPIRED (the widget reloads the form), keeping nothing',
+    async (_, token) => {
+      const email = uniqueEmail('tok')
+      const res = await submit({ ...VALID, email }, { token: await token() })
+      expect(res.status).toBe(403)
+      expect(await res.json()).toEqual(appError('FORM_TOKEN_EXPIRED'))
+      expect(await contactsWithEmail(email)).toHaveLength(0)
+    }
+  )
+
+  it('answers a submission sent faster than a person with 425 and the seconds to wait', async () => {
     const { token } = await (await call('/v1/forms/demo')).json<{ token: string }>()
-    const email = uniqueEmail('human')
+    const email = uniqueEmail('fast')
     const early = await submit({ ...VALID, email }, { token })
-    expect(early.status).toBe(202)
-    expect(await contactsWithEmail(email)).toHaveLength(0) // sent at once: too fast for a person
+    expect(early.status).toBe(425)
+    expect(early.headers.get('Retry-After')).toMatch(/^[12]$/)
+    expect(await early.json()).toEqual(appError('TOO_EARLY'))
+    expect(await contactsWithEmail(email)).toHaveLength(0)
+  })
+
+  it('lets a render token serve one submission: a second one with it is answered like a bot', async () => {
+    const token = await renderToken()
+    const [a, b] = [uniqueEmail('once'), uniqueEmail('twice')]
+    const before = await blocked('token-reused')
+    expect((await submit({ ...VALID, email: a }, { token })).status).toBe(202)
+    const second = await submit({ ...VALID, email: b }, { token })
+    expect(second.status).toBe(202)
+    expect(await contactsWithEmail(a)).toHaveLength(1)
+    expect(await contactsWithEmail(b)).toHaveLength(0)
+    await expect.poll(() => blocked('token-reused')).toBe(before + 1)
+  })
+
+  it('answers a retry of a recorded submission before any limit or check, however often', async () => {
+    const key = crypto.randomUUID()
+    const body = JSON.stringify({
+      values: { ...VALID, email: uniqueEmail('retry') },
+      token: await renderToken(),
+    })
+    const headers = { 'CF-Connecting-IP': `198.18.0.${Math.floor(Math.random() * 250)}` }
+    const answers = new Set<string>()
+    for (let i = 0; i < 25; i++) {
+      const res = await submit({}, { idempotencyKey: key, body, headers })
+      expect(res.status).toBe(202)
+      answers.add(await res.text())
+    }
+    expect(answers.size).toBe(1)
   })
 })
 

@@ -57,7 +57,7 @@ const ok = (over: Record<string, unknown> = {}) =>
 describe('Turnstile', () => {
   it('lets a verified person through, sending secret, token, address and idempotency key', async () => {
     siteverify(() => ok())
-    expect(await check()).toBeUndefined()
+    expect((await check()).reason).toBeUndefined()
     expect(sent).toHaveLength(1)
     expect(Object.fromEntries(sent[0]!.entries())).toEqual({
       secret: SECRET,
@@ -73,12 +73,12 @@ describe('Turnstile', () => {
     ['a token from another hostname', () => ok({ hostname: 'evil.example' })],
   ])('treats %s as a bot', async (_, answer) => {
     siteverify(answer)
-    expect(await check()).toBe('turnstile')
+    expect((await check()).reason).toBe('turnstile')
   })
 
   it('treats a missing token as a bot without asking siteverify', async () => {
     siteverify(() => ok())
-    expect(await check(withSecret, null)).toBe('turnstile')
+    expect((await check(withSecret, null)).reason).toBe('turnstile')
     expect(sent).toHaveLength(0)
   })
 

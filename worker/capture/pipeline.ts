@@ -6,7 +6,7 @@
  */
 import { submissionSchema, toFieldViolations } from '../../shared/submission.ts'
 import type { FormConfig } from '../../shared/forms.ts'
-import { applicationError, validationError } from '../errors.ts'
+import { ApiError, applicationError, validationError } from '../errors.ts'
 import { selectCatalog } from '../db/catalog.ts'
 import type { CatalogRow } from '../db/catalog.ts'
 import {
@@ -36,6 +36,8 @@ export interface SubmissionRequest {
   retries?: Queue<SubmissionRetry>
   /** Where contacts live; D1 (the `db` given) unless set. */
   backend?: ContactsBackend
+  /** The nonce of the render token the submission carried: a token serves one submission. */
+  renderNonce?: string
 }
 
 /** A queue message: a recorded submission whose contact is still to be written. */
@@ -112,33 +114,20 @@ export async function acceptSubmission(
       responseStatus: 202,
       responseBody: answer,
       createdDate: now,
+      renderNonce: req.renderNonce ?? null,
     }),
     submittedEvent(db, submissionId, now),
     selectCatalog(db, 'labels', labelNames),
     selectCatalog(db, 'extended_fields', fieldNames),
     ...(req.idempotencyKey ? [selectAnswerByKey(db, req.formId, req.idempotencyKey)] : []),
   ])
-  const [, , labelRows, fieldRows, keyRows] = results
+  const [inserted, , labelRows, fieldRows, keyRows] = results
   const stored = keyRows?.results[0] as StoredAnswer | undefined
-  if (stored && stored.id !== submissionId) {
-    if (Date.now() - Date.parse(stored.created_date) > IDEMPOTENCY_TTL_MS) {
-      // The stored answer has expired: the key is free again.
-      await forgetIdempotencyKey(db, stored.id).run()
-      return acceptSubmission(db, req)
-    }
-    const answer = replay(stored, bodyHash)
-    if (stored.status === 'pending') {
-      if (stored.attempts === 0 && Date.now() - Date.parse(stored.created_date) < IN_FLIGHT_MS) {
-        throw applicationError(
-          409,
-          'IDEMPOTENCY_KEY_IN_FLIGHT',
-          'This submission is still being processed.'
-        )
-      }
-      // The first request was recorded but its contact write failed: this retry finishes it.
-      await backend.writeSubmission(stored.id, plan, now)
-    }
-    return answer
+  if (stored && stored.id !== submissionId)
+    return settleReplay(db, req, stored, bodyHash, plan, backend, now)
+  if (!inserted!.meta.changes) {
+    // Not recorded, and not a replay: the render token was used by another submission already.
+    throw new TokenReusedError()
   }
 
   // Round trip 2: the contact change, atomically.
@@ -151,6 +140,72 @@ export async function acceptSubmission(
       ?.send({ submissionId }, { delaySeconds: 5 })
       .catch((err) => console.error(err))
   return { status: 202, body: answer, submissionId }
+}
+
+/** A second submission with the render token of an earlier one: answered like a bot. */
+export class TokenReusedError extends Error {
+  override name = 'TokenReusedError'
+}
+
+/**
+ * The stored answer for a request whose Idempotency-Key is known, looked up before any guard, so
+ * a retry is never charged against rate limits or bot checks; undefined for a new key.
+ */
+export async function findReplay(
+  db: D1Database,
+  req: SubmissionRequest
+): Promise<SubmissionAnswer | undefined> {
+  if (!req.idempotencyKey) return undefined
+  const stored = await selectAnswerByKey(db, req.formId, req.idempotencyKey).first<StoredAnswer>()
+  if (!stored) return undefined
+  const bodyHash = await sha256(req.rawBody)
+  const payload = req.parsedBody !== undefined ? req.parsedBody : parseJson(req.rawBody)
+  const parsed = submissionSchema(req.form).safeParse(payload)
+  if (!parsed.success) return undefined // a different body; the pipeline answers it
+  const plan = planCapture(req.form, parsed.data.values, parsed.data.context)
+  return settleReplay(
+    db,
+    req,
+    stored,
+    bodyHash,
+    plan,
+    req.backend ?? d1Backend(db),
+    new Date().toISOString()
+  )
+}
+
+/** Replays a stored answer: 422 for another body, 409 while the first is in flight; finishes a pending one. */
+async function settleReplay(
+  db: D1Database,
+  req: SubmissionRequest,
+  stored: StoredAnswer,
+  bodyHash: string,
+  plan: CapturePlan,
+  backend: ContactsBackend,
+  now: string
+): Promise<SubmissionAnswer> {
+  if (Date.now() - Date.parse(stored.created_date) > IDEMPOTENCY_TTL_MS) {
+    // The stored answer has expired: the key is free again.
+    await forgetIdempotencyKey(db, stored.id).run()
+    return acceptSubmission(db, req)
+  }
+  const answer = replay(stored, bodyHash)
+  if (stored.status === 'pending') {
+    if (stored.attempts === 0 && Date.now() - Date.parse(stored.created_date) < IN_FLIGHT_MS) {
+      throw new ApiError(
+        409,
+        applicationError(
+          409,
+          'IDEMPOTENCY_KEY_IN_FLIGHT',
+          'This submission is still being processed.'
+        ).body,
+        { 'Retry-After': '2' }
+      )
+    }
+    // The first request was recorded but its contact write failed: this retry finishes it.
+    await backend.writeSubmission(stored.id, plan, now)
+  }
+  return answer
 }
 
 function replay(stored: StoredAnswer, bodyHash: string): SubmissionAnswer {

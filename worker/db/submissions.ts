@@ -15,6 +15,7 @@ export interface SubmissionRow {
   responseStatus: number
   responseBody: string
   createdDate: string
+  renderNonce: string | null
 }
 
 export interface StoredAnswer {
@@ -32,8 +33,8 @@ export function insertSubmission(db: D1Database, row: SubmissionRow): D1Prepared
   return db
     .prepare(
       `INSERT INTO submissions (id, form_id, idempotency_key, body_hash, submitted_values, context, consent,
-         status, response_status, response_body, created_date)
-       VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)
+         status, response_status, response_body, created_date, render_nonce)
+       VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?)
        ON CONFLICT DO NOTHING`
     )
     .bind(
@@ -46,7 +47,8 @@ export function insertSubmission(db: D1Database, row: SubmissionRow): D1Prepared
       row.consent === undefined ? null : JSON.stringify(row.consent),
       row.responseStatus,
       row.responseBody,
-      row.createdDate
+      row.createdDate,
+      row.renderNonce
     )
 }
 

@@ -6,11 +6,18 @@
  */
 import type { FormConfig } from '../../shared/forms.ts'
 import { honeypotName } from '../../shared/forms.ts'
+import { ApiError, applicationError } from '../errors.ts'
 import { verifyToken } from './render-token.ts'
 import { verifyTurnstile } from './turnstile.ts'
 
-export type BotReason =
-  'honeypot' | 'token-missing' | 'token-forged' | 'token-expired' | 'too-fast' | 'turnstile'
+export type BotReason = 'honeypot' | 'token-missing' | 'token-reused' | 'turnstile'
+
+export interface BotVerdict {
+  /** Why the submission looks automated; undefined for a person. */
+  reason?: BotReason
+  /** The render token's nonce, recorded with the submission so the token serves only once. */
+  renderNonce?: string
+}
 
 export interface BotCheckInput {
   formId: string
@@ -25,26 +32,47 @@ export interface BotCheckInput {
   idempotencyKey?: string
 }
 
-/** The reason a submission looks automated, or undefined for a person. */
-export async function detectBot(env: Env, input: BotCheckInput): Promise<BotReason | undefined> {
+/**
+ * Whether a submission looks automated. A stale render token (expired, or signed with a key that
+ * has since changed) is not a bot's mark but an old page: it gets an honest 403 that the widget
+ * answers by fetching a fresh one; one sent faster than a person fills a form gets 425 with the
+ * seconds to wait. Neither loses what a person typed.
+ */
+export async function detectBot(env: Env, input: BotCheckInput): Promise<BotVerdict> {
   const { form } = input
   const body = (
     typeof input.payload === 'object' && input.payload !== null ? input.payload : {}
   ) as Record<string, unknown>
   const trap = honeypotName(form.spam.honeypot, form.fields)
   const trapValue = input.fallback ? body[trap ?? ''] : body.honeypot
-  if (trap && typeof trapValue === 'string' && trapValue.trim() !== '') return 'honeypot'
-  if (trap && trapValue !== undefined && typeof trapValue !== 'string') return 'honeypot'
-  if (input.fallback) return undefined
+  if (trap && typeof trapValue === 'string' && trapValue.trim() !== '')
+    return { reason: 'honeypot' }
+  if (trap && trapValue !== undefined && typeof trapValue !== 'string')
+    return { reason: 'honeypot' }
+  if (input.fallback) return {}
 
-  const verdict = await verifyToken(env, body.token, input.formId, {
+  const token = await verifyToken(env, body.token, input.formId, {
     minFillMs: form.spam.minFillSeconds * 1000,
     maxAgeMs: form.spam.tokenMaxAgeHours * 3600_000,
   })
-  if (verdict === 'missing') return 'token-missing'
-  if (verdict === 'forged') return 'token-forged'
-  if (verdict === 'expired') return 'token-expired'
-  if (verdict === 'too-fast') return 'too-fast'
+  if (token.verdict === 'missing') return { reason: 'token-missing' }
+  if (token.verdict === 'forged' || token.verdict === 'expired') {
+    throw applicationError(
+      403,
+      'FORM_TOKEN_EXPIRED',
+      'This form has expired. Reload it and send again.'
+    )
+  }
+  if (token.verdict === 'too-fast') {
+    const seconds = Math.ceil((token.waitMs ?? 1000) / 1000)
+    throw new ApiError(
+      425,
+      applicationError(425, 'TOO_EARLY', 'Please wait a moment and send again.').body,
+      {
+        'Retry-After': String(seconds),
+      }
+    )
+  }
 
   if (form.spam.turnstile) {
     const human = await verifyTurnstile(env, {
@@ -54,9 +82,9 @@ export async function detectBot(env: Env, input: BotCheckInput): Promise<BotReas
       ...(input.remoteIp ? { remoteIp: input.remoteIp } : {}),
       ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}),
     })
-    if (!human) return 'turnstile'
+    if (!human) return { reason: 'turnstile' }
   }
-  return undefined
+  return { renderNonce: token.nonce! }
 }
 
 /** Counts a refused submission per form, reason and day. */

@@ -9,6 +9,14 @@
 
 export type TokenVerdict = 'valid' | 'missing' | 'forged' | 'expired' | 'too-fast'
 
+export interface TokenCheck {
+  verdict: TokenVerdict
+  /** The token's nonce, for a valid token: a token serves one submission. */
+  nonce?: string
+  /** For a token sent too fast: how long until it is good. */
+  waitMs?: number
+}
+
 const encoder = new TextEncoder()
 
 /** The signing key: FORM_TOKEN_SECRET, or one derived from the admin key when that is not set. */
@@ -39,28 +47,30 @@ export async function verifyToken(
   formId: string,
   limits: { minFillMs: number; maxAgeMs: number },
   now = Date.now()
-): Promise<TokenVerdict> {
-  if (typeof token !== 'string' || token.length === 0) return 'missing'
+): Promise<TokenCheck> {
+  if (typeof token !== 'string' || token.length === 0) return { verdict: 'missing' }
   const [payload, signature, extra] = token.split('.')
-  if (!payload || !signature || extra !== undefined) return 'forged'
+  if (!payload || !signature || extra !== undefined) return { verdict: 'forged' }
   const sig = fromBase64url(signature)
   // crypto.subtle.verify compares in constant time.
   if (
     !sig ||
     !(await crypto.subtle.verify('HMAC', await signingKey(env), sig, encoder.encode(payload)))
-  )
-    return 'forged'
-  let claims: { f?: unknown; t?: unknown }
+  ) {
+    return { verdict: 'forged' }
+  }
+  let claims: { f?: unknown; t?: unknown; n?: unknown }
   try {
     claims = JSON.parse(new TextDecoder().decode(fromBase64url(payload)))
   } catch {
-    return 'forged'
+    return { verdict: 'forged' }
   }
-  if (claims.f !== formId || typeof claims.t !== 'number') return 'forged'
+  if (claims.f !== formId || typeof claims.t !== 'number' || typeof claims.n !== 'string')
+    return { verdict: 'forged' }
   const age = now - claims.t
-  if (age > limits.maxAgeMs) return 'expired'
-  if (age < limits.minFillMs) return 'too-fast'
-  return 'valid'
+  if (age > limits.maxAgeMs) return { verdict: 'expired' }
+  if (age < limits.minFillMs) return { verdict: 'too-fast', waitMs: limits.minFillMs - age }
+  return { verdict: 'valid', nonce: claims.n }
 }
 
 function base64url(bytes: Uint8Array): string {

@@ -18,10 +18,13 @@ CREATE TABLE submissions (
   attempts INTEGER NOT NULL DEFAULT 0,
   last_error TEXT,
   created_date TEXT NOT NULL,
-  processed_date TEXT
+  processed_date TEXT,
+  -- the nonce of the render token it carried; a token serves one submission
+  render_nonce TEXT
 ) STRICT;
 
 CREATE UNIQUE INDEX submissions_by_idempotency_key ON submissions (form_id, idempotency_key)
   WHERE idempotency_key IS NOT NULL;
 CREATE INDEX submissions_by_created ON submissions (created_date, id);
 CREATE INDEX submissions_by_status ON submissions (status, created_date) WHERE status <> 'processed';
+CREATE UNIQUE INDEX submissions_by_render_nonce ON submissions (render_nonce) WHERE render_nonce IS NOT NULL;

@@ -14,10 +14,13 @@ import type { FormDefinition } from '../../shared/definition.ts'
 import type { FieldViolation } from '../../shared/errors.ts'
 import { honeypotName } from '../../shared/forms.ts'
 import type { FormConfig } from '../../shared/forms.ts'
-import { acceptSubmission, parseJson } from '../capture/pipeline.ts'
+import { acceptSubmission, findReplay, parseJson, TokenReusedError } from '../capture/pipeline.ts'
+import type { SubmissionAnswer } from '../capture/pipeline.ts'
+import type { CapturePlan } from '../capture/plan.ts'
 import { ApiError, applicationError } from '../errors.ts'
 import { forms, isOriginAllowed, requireForm } from '../forms.ts'
 import { countBlocked, detectBot } from '../guards/bots.ts'
+import type { BotReason } from '../guards/bots.ts'
 import { clientAddress } from '../guards/client-address.ts'
 import { limitByAddress, limitByEmail } from '../guards/rate-limit.ts'
 import { issueToken } from '../guards/render-token.ts'
@@ -102,14 +105,27 @@ formRoutes.post('/v1/forms/:formId/submissions', checkOrigin, limitBody, async (
   if (fallback && !form.spam.allowFallback) {
     throw applicationError(403, 'FALLBACK_DISABLED', 'This form needs JavaScript to be sent.')
   }
-  const address = clientAddress(c.req.raw.headers)
-  await limitByAddress(c.env, formId, form, address)
-
   // As bytes: workerd warns when .text() reads a urlencoded body, which is plain ASCII anyway.
   const rawBody = new TextDecoder().decode(await c.req.arrayBuffer())
   const payload = fallback ? Object.fromEntries(new URLSearchParams(rawBody)) : parseJson(rawBody)
   const idempotencyKey = c.req.header('Idempotency-Key')
-  const bot = await detectBot(c.env, {
+  const request = {
+    formId,
+    form,
+    rawBody,
+    parsedBody: payload,
+    ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
+    ...(c.req.header('Origin') ? { origin: c.req.header('Origin')! } : {}),
+    beforeRecord: (plan: CapturePlan) => limitByEmail(c.env, formId, form, plan.email?.norm),
+    retries: c.env.SUBMISSION_RETRIES,
+  }
+  // A retry of a submission already recorded is answered first: never charged, never refused.
+  const replayed = fallback ? undefined : await findReplay(c.env.DB, request)
+  if (replayed) return jsonAnswer(c, replayed)
+
+  const address = clientAddress(c.req.raw.headers)
+  await limitByAddress(c.env, formId, form, address)
+  const verdict = await detectBot(c.env, {
     formId,
     form,
     payload,
@@ -118,27 +134,37 @@ formRoutes.post('/v1/forms/:formId/submissions', checkOrigin, limitBody, async (
     hostnames: hostnamesOf(form, c.req.url),
     ...(idempotencyKey ? { idempotencyKey } : {}),
   })
-  if (bot) {
-    // Answered like an accepted submission, so it learns nothing; nothing it sent is kept.
-    c.executionCtx.waitUntil(countBlocked(c.env.DB, formId, bot).catch(() => {}))
-    if (fallback) return c.redirect(thanksUrl(c, formId, form), 303)
-    return c.json({ submissionId: crypto.randomUUID(), status: 'accepted' }, 202)
-  }
+  if (verdict.reason) return answerBot(c, formId, form, verdict.reason, fallback)
   if (fallback)
     return fallbackSubmission(c, formId, form, rawBody, payload as Record<string, string>)
 
-  const answer = await acceptSubmission(c.env.DB, {
-    formId,
-    form,
-    rawBody,
-    parsedBody: payload,
-    ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
-    ...(c.req.header('Origin') ? { origin: c.req.header('Origin')! } : {}),
-    beforeRecord: (plan) => limitByEmail(c.env, formId, form, plan.email?.norm),
-    retries: c.env.SUBMISSION_RETRIES,
-  })
-  return c.body(answer.body, answer.status as 202, { 'Content-Type': 'application/json' })
+  try {
+    return jsonAnswer(
+      c,
+      await acceptSubmission(c.env.DB, { ...request, renderNonce: verdict.renderNonce! })
+    )
+  } catch (err) {
+    if (err instanceof TokenReusedError) return answerBot(c, formId, form, 'token-reused', false)
+    throw err
+  }
 })
+
+function jsonAnswer(c: AppContext, answer: SubmissionAnswer): Response {
+  return c.body(answer.body, answer.status as 202, { 'Content-Type': 'application/json' })
+}
+
+/** A bot is answered like an accepted submission, so it learns nothing; nothing it sent is kept. */
+function answerBot(
+  c: AppContext,
+  formId: string,
+  form: FormConfig,
+  reason: BotReason,
+  fallback: boolean
+): Response {
+  c.executionCtx.waitUntil(countBlocked(c.env.DB, formId, reason).catch(() => {}))
+  if (fallback) return c.redirect(thanksUrl(c, formId, form), 303)
+  return c.json({ submissionId: crypto.randomUUID(), status: 'accepted' }, 202)
+}
 
 /**
  * The no-JavaScript form posts its fields flat. It gets pages, not JSON: 303 to the thank-you
