@@ -412,7 +412,11 @@ export class ContactForm extends LitElement {
     }
   }
 
-  private async send(pending: PendingSubmission, resumed = false): Promise<void> {
+  private async send(
+    pending: PendingSubmission,
+    resumed = false,
+    refreshed = false
+  ): Promise<void> {
     this.state = 'submitting'
     this.status = resumed ? this.strings.resuming : this.strings.sending
     this.pending = pending
@@ -435,8 +439,21 @@ export class ContactForm extends LitElement {
       this.pending = undefined
       return this.succeed(result.body as { submissionId: string }, resumed)
     }
+    const code = result.kind === 'answer' ? applicationCode(result.body) : undefined
+    if (code === 'FORM_TOKEN_EXPIRED' && !refreshed) {
+      // The page was open for long (or the worker's key changed): the same submission, with a
+      // fresh render token, under the same key (the refused request recorded nothing).
+      const fresh = await this.freshToken()
+      if (fresh)
+        return this.send({ ...pending, body: withToken(pending.body, fresh) }, resumed, true)
+    }
     this.state = 'ready'
-    if (result.kind === 'answer' && result.status >= 400 && result.status < 500) {
+    const final =
+      result.kind === 'answer' &&
+      result.status >= 400 &&
+      result.status < 500 &&
+      ![409, 425, 429].includes(result.status)
+    if (final) {
       // Refused for good as it stands: the visitor gets the values back to correct and resend.
       clearPending(this.submitUrl)
       this.pending = undefined
@@ -453,7 +470,8 @@ export class ContactForm extends LitElement {
         return
       }
     } else if (resumed) {
-      // Still failing after every retry: a submission saved earlier stays saved for the next try.
+      // Still failing after every retry: a submission saved earlier stays saved for the next try
+      // (and sending again reuses its key, so the worker records it once).
       this.restoreValues(pending.body)
     }
     this.status = this.strings.failed
@@ -461,6 +479,18 @@ export class ContactForm extends LitElement {
       reason: 'failed',
       ...(result.kind === 'answer' ? { status: result.status } : {}),
     })
+  }
+
+  /** A new render token, from a fresh copy of the definition. */
+  private async freshToken(): Promise<string | undefined> {
+    try {
+      const res = await fetch(`${this.baseUrl}/v1/forms/${encodeURIComponent(this.form)}`, {
+        headers: { Accept: 'application/json' },
+      })
+      return res.ok ? ((await res.json()) as FormDefinition).token : undefined
+    } catch {
+      return undefined
+    }
   }
 
   /** Puts the values of a saved submission back into the form. */
@@ -507,17 +537,40 @@ export class ContactForm extends LitElement {
   /** Sends a submission saved while offline, on the next visit or when the browser is back online. */
   private resumePending(): void {
     const pending = loadPending(this.submitUrl)
-    if (pending && this.state === 'ready') void this.send(pending, true)
+    if (!pending || this.state !== 'ready') return
+    if (this.definition?.turnstile) {
+      // A Turnstile token is good for minutes and one check: the visitor completes a new one.
+      this.restoreValues(pending.body)
+      this.pending = pending
+      this.status = this.strings.challenge
+      return
+    }
+    void this.send(pending, true)
   }
 
   private handleOnline = (): void => {
-    if (this.state === 'offline' && this.pending) void this.send(this.pending, true)
-    else if (this.state === 'ready') this.resumePending()
+    if (this.state === 'offline' && this.pending && !this.definition?.turnstile)
+      void this.send(this.pending, true)
+    else if (this.state === 'offline') {
+      this.state = 'ready'
+      this.resumePending()
+    } else if (this.state === 'ready') this.resumePending()
   }
 
   private emitError(detail: ContactFormErrorDetail): void {
     this.dispatchEvent(new ContactFormErrorEvent(detail))
   }
+}
+
+function applicationCode(body: unknown): string | undefined {
+  const details = (body as { details?: { applicationError?: { code?: string } } } | undefined)
+    ?.details
+  return details?.applicationError?.code
+}
+
+/** The same request body with another render token. */
+function withToken(body: string, token: string): string {
+  return JSON.stringify({ ...(JSON.parse(body) as object), token })
 }
 
 /** The page the form is on, and the campaign that brought the visitor: stored with the submission. */

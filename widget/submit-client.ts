@@ -22,11 +22,11 @@ export interface SendOptions {
 export type SendResult =
   { kind: 'answer'; status: number; body: unknown } | { kind: 'network-error'; offline: boolean }
 
-// 409: the worker is still processing the first attempt with this key; asking again later is safe.
-const RETRYABLE = (status: number) =>
-  status === 408 || status === 409 || status === 429 || status >= 500
+// 409: the worker is still processing the first attempt with this key; 425: sent faster than a
+// person fills a form. Asking again later is safe for both, as for 408, 429 and 5xx.
+const RETRYABLE = (status: number) => [408, 409, 425, 429].includes(status) || status >= 500
 
-/** Posts until an answer that is final (2xx, 4xx other than 408/429) or the attempts run out. */
+/** Posts until an answer that is final (2xx, or a 4xx not listed above) or the attempts run out. */
 export async function sendSubmission(options: SendOptions): Promise<SendResult> {
   const {
     maxAttempts = 5,

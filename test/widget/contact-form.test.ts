@@ -597,6 +597,62 @@ describe('<contact-form> resilience', () => {
   })
 })
 
+describe('<contact-form> render tokens', () => {
+  const refusal =
+    (status: number, code: string, headers: Record<string, string> = {}) =>
+    () =>
+      Response.json(
+        { message: code, details: { applicationError: { code, description: code, data: {} } } },
+        { status, headers }
+      )
+
+  it('fetches a fresh token when the form has expired and sends again under the same key', async () => {
+    const definition = { ...DEFINITION, token: 'old-token' }
+    const el = await render(definition, [refusal(403, 'FORM_TOKEN_EXPIRED'), accepted('sub-fresh')])
+    await fillValid(el)
+    definition.token = 'fresh-token'
+    submitButton(el).click()
+    const { detail } = await oneEvent(el, 'contact-form-success')
+    expect(detail.submissionId).to.equal('sub-fresh')
+    expect(worker.sent.map((r) => JSON.parse(r.body).token)).to.deep.equal([
+      'old-token',
+      'fresh-token',
+    ])
+    expect(new Set(worker.sent.map((r) => r.headers.get('Idempotency-Key'))).size).to.equal(1)
+  })
+
+  it('waits and sends again when it was too early (425)', async () => {
+    const el = await render(undefined, [
+      refusal(425, 'TOO_EARLY', { 'Retry-After': '0' }),
+      accepted('sub-later'),
+    ])
+    await fillValid(el)
+    submitButton(el).click()
+    const { detail } = await oneEvent(el, 'contact-form-success')
+    expect(detail.submissionId).to.equal('sub-later')
+    expect(worker.sent).to.have.length(2)
+  })
+
+  it('keeps the key after a final 429, so sending again cannot record it twice', async () => {
+    const limited = refusal(429, 'RATE_LIMITED', { 'Retry-After': '0' })
+    const el = await render(undefined, [
+      limited,
+      limited,
+      limited,
+      limited,
+      limited,
+      accepted('sub-ok'),
+    ])
+    await fillValid(el)
+    submitButton(el).click()
+    await oneEvent(el, 'contact-form-error')
+    await el.updateComplete
+    submitButton(el).click()
+    await oneEvent(el, 'contact-form-success')
+    expect(new Set(worker.sent.map((r) => r.headers.get('Idempotency-Key'))).size).to.equal(1)
+  })
+})
+
 describe('<contact-form> events', () => {
   it('fires a cancelable contact-form-submit with the values, and sends nothing when it is cancelled', async () => {
     const el = await render()
