@@ -27,6 +27,7 @@ export default defineConfig(async () => {
                     },
                   ]),
                   WEBHOOK_RETRY_BASE_SECONDS: '1',
+                  WEBHOOKS_ALLOW_LOOPBACK: 'true',
                 },
               },
             })),

@@ -30,7 +30,12 @@ if ((await run('wrangler', migrate, { env: { ...process.env, CI: 'true' } })) !=
   process.exit(1)
 }
 
-const dev = spawn('wrangler', ['dev', ...args], { stdio: 'inherit', env: withLocalBin() })
+// Developing here: webhooks may go to a receiver on this machine (http on loopback).
+const devVars = ['--var', 'WEBHOOKS_ALLOW_LOOPBACK:true']
+const dev = spawn('wrangler', ['dev', ...devVars, ...args], {
+  stdio: 'inherit',
+  env: withLocalBin(),
+})
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => dev.kill(signal))
 dev.on('exit', (code) => process.exit(code ?? 0))
 

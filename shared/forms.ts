@@ -102,8 +102,11 @@ const formSchema = z
         minFillSeconds: z.number().min(0).max(600).default(2),
         /** How long the signed render token of a served form stays valid. */
         tokenMaxAgeHours: z.number().positive().max(168).default(24),
-        /** Accept the no-JavaScript fallback form, which cannot carry a render token. */
-        allowFallback: z.boolean().default(true),
+        /**
+         * Accept the no-JavaScript fallback form, which carries no render token and no Turnstile
+         * answer. Default: yes, unless the form uses Turnstile.
+         */
+        allowFallback: z.boolean().optional(),
         /** Cloudflare Turnstile, verified with siteverify (secret: TURNSTILE_SECRET_KEY). */
         turnstile: z
           .strictObject({
@@ -115,7 +118,8 @@ const formSchema = z
           })
           .optional(),
       })
-      .default({ honeypot: true, minFillSeconds: 2, tokenMaxAgeHours: 24, allowFallback: true }),
+      .default({ honeypot: true, minFillSeconds: 2, tokenMaxAgeHours: 24 })
+      .transform((spam) => ({ ...spam, allowFallback: spam.allowFallback ?? !spam.turnstile })),
     /** Lower per-minute limits than the defaults (20 per address, 5 per email). */
     rateLimit: z
       .strictObject({

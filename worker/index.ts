@@ -64,8 +64,13 @@ export default {
     }
   },
   async scheduled(_controller, env) {
-    await sweepPending(env)
-    await dispatchOutbox(env)
-    await resendStaleDeliveries(env)
+    // Independent sweeps: one failing (say, a malformed WEBHOOK_ENDPOINTS) must not stop the others.
+    const results = await Promise.allSettled([
+      sweepPending(env),
+      dispatchOutbox(env),
+      resendStaleDeliveries(env),
+    ])
+    for (const r of results)
+      if (r.status === 'rejected') console.error('scheduled sweep failed', r.reason)
   },
 } satisfies ExportedHandler<Env, SubmissionRetry | DeliveryMessage>

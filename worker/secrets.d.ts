@@ -13,6 +13,8 @@ interface Secrets {
   TURNSTILE_SECRET_KEY?: string
   /** JSON array of webhook endpoints: `[{ "url", "events": ["*"], "secret": "whsec_…" }]`. */
   WEBHOOK_ENDPOINTS?: string
+  /** "true" while developing (npm start): webhooks may go to http:// on loopback. */
+  WEBHOOKS_ALLOW_LOOPBACK?: string
 }
 interface Env extends Secrets {}
 declare namespace Cloudflare {

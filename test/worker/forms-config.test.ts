@@ -89,6 +89,19 @@ describe('forms.config.ts', () => {
     expect(() => defineForms({ bad: form as never })).toThrow(message)
   })
 
+  it('turns the no-JavaScript form off by default for a Turnstile form, which it would bypass', () => {
+    const { plain, guarded, forced } = defineForms({
+      plain: base,
+      guarded: { ...base, spam: { turnstile: { siteKey: 'k' } } },
+      forced: { ...base, spam: { turnstile: { siteKey: 'k' }, allowFallback: true } },
+    })
+    expect([
+      plain!.spam.allowFallback,
+      guarded!.spam.allowFallback,
+      forced!.spam.allowFallback,
+    ]).toEqual([true, false, true])
+  })
+
   it('accepts a minimal form and fills the defaults', () => {
     const { ok } = defineForms({ ok: base })
     expect(ok).toMatchObject({

@@ -111,6 +111,17 @@ describe('a contact write that fails after the submission was recorded', () => {
     )
     expect(await contactsWithEmail(email)).toHaveLength(0)
 
+    // A stray queue message (an overlapping retry chain) does not reopen it…
+    await deliver('contact-capture-submission-retries', answer.submissionId, env, 4)
+    expect(
+      await env.DB.prepare('SELECT status FROM submissions WHERE id = ?')
+        .bind(answer.submissionId)
+        .first()
+    ).toEqual({
+      status: 'failed',
+    })
+    expect(await contactsWithEmail(email)).toHaveLength(0)
+    // …only an admin's retry does.
     const replay = await api('POST', `/v1/submissions/${answer.submissionId}/retry`)
     expect(replay.body).toEqual({
       submission: { id: answer.submissionId, status: 'processed', contactId: expect.any(String) },

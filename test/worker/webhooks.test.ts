@@ -205,25 +205,34 @@ describe('no event lost', () => {
 })
 
 describe('WEBHOOK_ENDPOINTS', () => {
-  const parse = (value: unknown) =>
-    webhookEndpoints({ ...env, WEBHOOK_ENDPOINTS: JSON.stringify(value) } as Env)
+  const parse = (value: unknown, allowLoopback = 'true') =>
+    webhookEndpoints({
+      ...env,
+      WEBHOOK_ENDPOINTS: JSON.stringify(value),
+      WEBHOOKS_ALLOW_LOOPBACK: allowLoopback,
+    } as Env)
+  const RULE =
+    'must be https:// on a host name, without user:password@ (loopback only while developing)'
 
-  it('takes https endpoints, and http only on loopback', () => {
+  it('takes https endpoints on host names; http only on loopback, and only while developing', () => {
     expect(parse([{ url: 'https://hooks.example.com/in', secret: TEST_WEBHOOK_SECRET }])).toEqual([
       { url: 'https://hooks.example.com/in', events: ['*'], secret: TEST_WEBHOOK_SECRET },
     ])
-    expect(() =>
-      parse([{ url: 'http://hooks.example.com/in', secret: TEST_WEBHOOK_SECRET }])
-    ).toThrow('WEBHOOK_ENDPOINTS[0].url: must be https:// (http:// only on loopback)')
-    expect(
-      parse([
-        {
-          url: 'http://127.0.0.1:9/in',
-          events: ['created', 'deleted'],
-          secret: TEST_WEBHOOK_SECRET,
-        },
-      ])[0]!.events
-    ).toEqual(['created', 'deleted'])
+    for (const url of [
+      'http://hooks.example.com/in',
+      'https://10.0.0.5/in',
+      'https://[fd00::1]/in',
+      'https://user:pw@hooks.example.com/in',
+    ]) {
+      expect(() => parse([{ url, secret: TEST_WEBHOOK_SECRET }])).toThrow(
+        `WEBHOOK_ENDPOINTS[0].url: ${RULE}`
+      )
+    }
+    const local = [
+      { url: 'http://127.0.0.1:9/in', events: ['created', 'deleted'], secret: TEST_WEBHOOK_SECRET },
+    ]
+    expect(parse(local)[0]!.events).toEqual(['created', 'deleted'])
+    expect(() => parse(local, 'false')).toThrow(RULE)
   })
 
   it('refuses unknown event slugs and weak or malformed secrets', () => {
@@ -253,6 +262,45 @@ describe('the submitted event', () => {
       .all()
     expect(rows.results).toEqual([
       { slug: 'submitted', entity_fqdn: 'contact-capture.v1.form_submission' },
+    ])
+  })
+})
+
+describe('delivery claims and order', () => {
+  it('sends a delivery once when two consumers get its message at the same time', async () => {
+    const path = `/ok-${crypto.randomUUID()}`
+    const { deliveryId } = await deliveryTo(path)
+    await Promise.all([
+      deliver(withEndpoint(path), deliveryId),
+      deliver(withEndpoint(path), deliveryId),
+    ])
+    expect(await receivedAt(path)).toHaveLength(1)
+    expect(await status(deliveryId)).toMatchObject({ status: 'delivered', attempts: 1 })
+  })
+
+  it('holds back an entity’s later event while an earlier one to the same endpoint is undelivered', async () => {
+    const path = `/ok-${crypto.randomUUID()}`
+    const first = await deliveryTo(path)
+    // A second event of the same contact, to the same endpoint.
+    const laterEvent = crypto.randomUUID()
+    const later = crypto.randomUUID()
+    const now = new Date().toISOString()
+    await env.DB.batch([
+      env.DB.prepare(
+        `INSERT INTO outbox (id, event_type, entity_fqdn, slug, entity_id, body, created_date, dispatched_date)
+         VALUES (?, 'wix.contacts.v4.contact_deleted', 'wix.contacts.v4.contact', 'deleted', ?, '{}', ?, ?)`
+      ).bind(laterEvent, first.contactId, now, now),
+      env.DB.prepare(
+        `INSERT INTO webhook_deliveries (id, event_id, endpoint_url, status, created_date, updated_date) VALUES (?, ?, ?, 'queued', ?, ?)`
+      ).bind(later, laterEvent, `${receiver}${path}`, now, now),
+    ])
+    expect(await deliver(withEndpoint(path), later)).toEqual({ retryAfterSeconds: null })
+    expect(await receivedAt(path)).toHaveLength(0)
+    await deliver(withEndpoint(path), first.deliveryId)
+    await deliver(withEndpoint(path), later)
+    expect((await receivedAt(path)).map((r) => JSON.parse(r.body).slug)).toEqual([
+      'updated',
+      'deleted',
     ])
   })
 })

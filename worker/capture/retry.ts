@@ -16,7 +16,8 @@ import type { ContactsBackend } from '../backends/types.ts'
 export async function retrySubmission(
   db: D1Database,
   submissionId: string,
-  backend: ContactsBackend = d1Backend(db)
+  backend: ContactsBackend = d1Backend(db),
+  { reopenFailed = false }: { reopenFailed?: boolean } = {}
 ): Promise<boolean> {
   const row = await selectSubmission(db, submissionId).first<{
     form_id: string
@@ -26,6 +27,8 @@ export async function retrySubmission(
     created_date: string
   }>()
   if (!row || row.status === 'processed') return true
+  // Given up on (dead-lettered): only an admin's retry opens it again, never a stray queue message.
+  if (row.status === 'failed' && !reopenFailed) return true
   const form = Object.hasOwn(forms, row.form_id) ? forms[row.form_id] : undefined
   if (!form) {
     await markFailed(db, submissionId, `form "${row.form_id}" is no longer configured`).run()

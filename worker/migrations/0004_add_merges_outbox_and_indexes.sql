@@ -14,7 +14,9 @@ CREATE INDEX contact_aliases_by_target ON contact_aliases (target_id);
 -- Domain events waiting for webhook delivery, written in the same batch as the change. They hold
 -- ids and event metadata only, never contact data, so erasing a contact erases it everywhere.
 CREATE TABLE outbox (
-  id TEXT PRIMARY KEY,
+  -- entityEventSequence: only grows, never reused (AUTOINCREMENT), so per entity it orders events.
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
   event_type TEXT NOT NULL,
   entity_fqdn TEXT NOT NULL,
   slug TEXT NOT NULL,

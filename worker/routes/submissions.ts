@@ -48,7 +48,7 @@ submissionRoutes.post('/v1/submissions/:id/retry', async (c) => {
     .first<{ status: string }>()
   if (!exists)
     throw applicationError(404, 'SUBMISSION_NOT_FOUND', `There is no submission "${id}".`, { id })
-  const done = await retrySubmission(c.env.DB, id)
+  const done = await retrySubmission(c.env.DB, id, undefined, { reopenFailed: true })
   const after = await c.env.DB.prepare('SELECT status, contact_id FROM submissions WHERE id = ?')
     .bind(id)
     .first<{ status: string; contact_id: string | null }>()

@@ -2,8 +2,9 @@
  * @module
  * The delivery queue's consumer: sends one signed webhook per message. 2xx: delivered. 410: the
  * endpoint is disabled. Anything else (or no answer): tried again with exponential backoff and
- * jitter, honouring Retry-After, until the queue's last try; then the dead-letter queue's consumer
- * records it as failed.
+ * jitter (never sooner than a Retry-After asks), until the queue's last try; then the dead-letter
+ * queue's consumer records it as failed. A consumer claims a delivery before sending it, so a
+ * duplicate message never sends it twice, and an entity's events reach an endpoint in order.
  */
 import { signWebhook } from '../../shared/webhooks.ts'
 import { webhookEndpoints } from './endpoints.ts'
@@ -12,9 +13,10 @@ import { buildEnvelope } from './envelope.ts'
 import type { OutboxEvent } from './envelope.ts'
 
 const TIMEOUT_MS = 15_000
-const MAX_DELAY_SECONDS = 12 * 3600
+const LEASE_MS = 60_000
+const MAX_DELAY_SECONDS = 3600
 
-/** Seconds before the n-th retry: base · 2^(n-1), with full jitter above half of it. */
+/** Seconds before the n-th retry: base · 2^(n-1), at most an hour, with jitter above half of it. */
 export function deliveryDelaySeconds(env: Env, attempts: number): number {
   const base = Number(env.WEBHOOK_RETRY_BASE_SECONDS ?? 30) || 30
   const delay = Math.min(MAX_DELAY_SECONDS, base * 2 ** Math.max(0, attempts - 1))
@@ -38,10 +40,10 @@ export async function handleDeliveryBatch(
       }
       const outcome = await deliver(env, message.body.deliveryId)
       if (outcome.retryAfterSeconds === undefined) message.ack()
-      else
-        message.retry({
-          delaySeconds: outcome.retryAfterSeconds ?? deliveryDelaySeconds(env, message.attempts),
-        })
+      else {
+        const backoff = deliveryDelaySeconds(env, message.attempts)
+        message.retry({ delaySeconds: Math.max(backoff, outcome.retryAfterSeconds ?? 0) })
+      }
     } catch (err) {
       console.error('webhook delivery failed', message.body.deliveryId, err)
       message.retry({ delaySeconds: deliveryDelaySeconds(env, message.attempts) })
@@ -50,23 +52,33 @@ export async function handleDeliveryBatch(
 }
 
 interface Outcome {
-  /** Set when the delivery should be tried again (the value: seconds asked for by Retry-After). */
+  /** Set when the delivery should be tried again (the value: seconds a Retry-After asked for). */
   retryAfterSeconds?: number | null
 }
 
-/** One attempt to deliver; safe to repeat (a delivered or disabled delivery is left alone). */
+type Row = OutboxEvent & {
+  status: string
+  endpoint_url: string
+  event_id: string
+  disabled: number
+  earlier: number
+}
+
+/** One attempt to deliver; safe to repeat (a delivery that is done, or claimed, is left alone). */
 export async function deliver(env: Env, deliveryId: string): Promise<Outcome> {
+  const now = Date.now()
   const row = await env.DB.prepare(
-    `SELECT d.id, d.status, d.endpoint_url, o.id AS event_id, o.rowid AS sequence, o.entity_fqdn, o.slug,
+    `SELECT d.id, d.status, d.endpoint_url, o.id AS event_id, o.seq AS sequence, o.entity_fqdn, o.slug,
        o.entity_id, o.body, o.created_date,
-       EXISTS (SELECT 1 FROM webhook_endpoints_disabled x WHERE x.endpoint_url = d.endpoint_url) AS disabled
+       EXISTS (SELECT 1 FROM webhook_endpoints_disabled x WHERE x.endpoint_url = d.endpoint_url) AS disabled,
+       EXISTS (SELECT 1 FROM webhook_deliveries d2 JOIN outbox o2 ON o2.id = d2.event_id
+               WHERE d2.endpoint_url = d.endpoint_url AND o2.entity_id = o.entity_id AND o2.seq < o.seq
+                 AND d2.status IN ('queued', 'sending')) AS earlier
      FROM webhook_deliveries d JOIN outbox o ON o.id = d.event_id WHERE d.id = ?`
   )
     .bind(deliveryId)
-    .first<
-      OutboxEvent & { status: string; endpoint_url: string; event_id: string; disabled: number }
-    >()
-  if (!row || row.status !== 'queued') return {}
+    .first<Row>()
+  if (!row || (row.status !== 'queued' && row.status !== 'sending')) return {}
   if (row.disabled) {
     await record(env, deliveryId, {
       status: 'disabled',
@@ -74,6 +86,8 @@ export async function deliver(env: Env, deliveryId: string): Promise<Outcome> {
     })
     return {}
   }
+  // An earlier event of this entity is still on its way to this endpoint: this one waits its turn.
+  if (row.earlier) return { retryAfterSeconds: null }
   const endpoint = webhookEndpoints(env).find((e) => e.url === row.endpoint_url)
   if (!endpoint) {
     await record(env, deliveryId, {
@@ -82,6 +96,14 @@ export async function deliver(env: Env, deliveryId: string): Promise<Outcome> {
     })
     return {}
   }
+  const claimed = await env.DB.prepare(
+    `UPDATE webhook_deliveries SET status = 'sending', lease_until = ?1, updated_date = ?2
+     WHERE id = ?3 AND (status = 'queued' OR (status = 'sending' AND lease_until < ?2)) RETURNING id`
+  )
+    .bind(new Date(now + LEASE_MS).toISOString(), new Date(now).toISOString(), deliveryId)
+    .first()
+  if (!claimed) return {} // another consumer has it
+
   const body = JSON.stringify(await buildEnvelope(env.DB, { ...row, id: row.event_id }))
   const timestamp = Math.floor(Date.now() / 1000)
   let response: Response
@@ -113,11 +135,11 @@ export async function deliver(env: Env, deliveryId: string): Promise<Outcome> {
     return {}
   }
   if (response.status === 410) {
-    await env.DB.batch([
-      env.DB.prepare(
-        `INSERT INTO webhook_endpoints_disabled (endpoint_url, disabled_date) VALUES (?, ?) ON CONFLICT DO NOTHING`
-      ).bind(endpoint.url, new Date().toISOString()),
-    ])
+    await env.DB.prepare(
+      `INSERT INTO webhook_endpoints_disabled (endpoint_url, disabled_date) VALUES (?, ?) ON CONFLICT DO NOTHING`
+    )
+      .bind(endpoint.url, new Date().toISOString())
+      .run()
     await record(env, deliveryId, {
       status: 'disabled',
       httpStatus: 410,
@@ -138,9 +160,7 @@ export async function deliver(env: Env, deliveryId: string): Promise<Outcome> {
 function retryAfter(value: string | null): number | null {
   if (!value) return null
   const seconds = /^\d+$/.test(value) ? Number(value) : (Date.parse(value) - Date.now()) / 1000
-  return Number.isFinite(seconds)
-    ? Math.min(MAX_DELAY_SECONDS, Math.max(0, Math.ceil(seconds)))
-    : null
+  return Number.isFinite(seconds) ? Math.min(12 * 3600, Math.max(0, Math.ceil(seconds))) : null
 }
 
 async function record(
@@ -149,8 +169,8 @@ async function record(
   change: { status: string; httpStatus?: number; error?: string; attempted?: boolean }
 ): Promise<void> {
   await env.DB.prepare(
-    `UPDATE webhook_deliveries SET status = ?, last_status = COALESCE(?, last_status), last_error = ?,
-       attempts = attempts + ?, updated_date = ? WHERE id = ?`
+    `UPDATE webhook_deliveries SET status = ?, lease_until = NULL, last_status = COALESCE(?, last_status),
+       last_error = ?, attempts = attempts + ?, updated_date = ? WHERE id = ?`
   )
     .bind(
       change.status,

@@ -19,7 +19,7 @@ export async function dispatchOutbox(env: Env, limit = 100): Promise<number> {
   const [, , queued] = await env.DB.batch<{ id: string }>([
     env.DB.prepare(
       `UPDATE outbox SET dispatched_date = ?1, dispatch_id = ?2
-       WHERE id IN (SELECT id FROM outbox WHERE dispatched_date IS NULL ORDER BY rowid LIMIT ?3)`
+       WHERE id IN (SELECT id FROM outbox WHERE dispatched_date IS NULL ORDER BY seq LIMIT ?3)`
     ).bind(now, claim, limit),
     env.DB.prepare(
       `INSERT INTO webhook_deliveries (id, event_id, endpoint_url, status, created_date, updated_date)
@@ -32,7 +32,7 @@ export async function dispatchOutbox(env: Env, limit = 100): Promise<number> {
     ).bind(now, JSON.stringify(endpoints), claim),
     env.DB.prepare(
       `SELECT d.id FROM webhook_deliveries d JOIN outbox o ON o.id = d.event_id
-       WHERE o.dispatch_id = ? ORDER BY o.rowid`
+       WHERE o.dispatch_id = ? ORDER BY o.seq`
     ).bind(claim),
   ])
   return send(
@@ -41,12 +41,19 @@ export async function dispatchOutbox(env: Env, limit = 100): Promise<number> {
   )
 }
 
-/** Queues deliveries created a while ago but never attempted: their queue message was lost. */
+/**
+ * Queues again the deliveries whose message was lost: created a while ago and never attempted
+ * (the worker stopped between the D1 commit and the queue send), or claimed by a consumer that
+ * stopped before finishing (its lease ran out). The claim in `deliver` keeps a duplicate message
+ * from sending twice.
+ */
 export async function resendStaleDeliveries(env: Env, now = Date.now()): Promise<number> {
   const { results } = await env.DB.prepare(
-    `SELECT id FROM webhook_deliveries WHERE status = 'queued' AND attempts = 0 AND created_date < ? LIMIT 100`
+    `SELECT id FROM webhook_deliveries
+     WHERE (status = 'queued' AND attempts = 0 AND created_date < ?1) OR (status = 'sending' AND lease_until < ?2)
+     LIMIT 100`
   )
-    .bind(new Date(now - 2 * 60_000).toISOString())
+    .bind(new Date(now - 2 * 60_000).toISOString(), new Date(now).toISOString())
     .all<{ id: string }>()
   return send(
     env,
