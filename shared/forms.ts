@@ -120,7 +120,7 @@ const formSchema = z
       })
       .default({ honeypot: true, minFillSeconds: 2, tokenMaxAgeHours: 24 })
       .transform((spam) => ({ ...spam, allowFallback: spam.allowFallback ?? !spam.turnstile })),
-    /** Lower per-minute limits than the defaults (20 per address, 5 per email). */
+    /** Lower per-minute limits than the defaults (20 per address, 5 per email), counted exactly. */
     rateLimit: z
       .strictObject({
         perAddress: z

@@ -1,7 +1,10 @@
 /** Each guard in front of the public submission endpoint (issue: abuse protection). */
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
+import { defineForms } from '../../shared/forms.ts'
+import type { ApiError } from '../../worker/errors.ts'
 import { clientAddress } from '../../worker/guards/client-address.ts'
+import { limitByAddress, limitByEmail } from '../../worker/guards/rate-limit.ts'
 import {
   appError,
   call,
@@ -277,5 +280,38 @@ describe('security headers', () => {
     })
     expect(submitted.headers.get('X-Injected')).toBeNull()
     for (const value of submitted.headers.values()) expect(value).not.toContain('Eve')
+  })
+})
+
+describe('a form with its own rate limits', () => {
+  it('counts them exactly: the (N+1)th a minute gets 429', async () => {
+    const { strict } = defineForms({
+      strict: {
+        title: 'Strict',
+        fields: [{ name: 'email', type: 'email', label: 'Email', required: true, maps: 'email' }],
+        rateLimit: { perAddress: 3, perEmail: 2 },
+      },
+    })
+    await awayFromWindowEdge()
+    const address = `192.0.2.${Math.floor(Math.random() * 250)}`
+    const byAddress = []
+    for (let i = 0; i < 4; i++)
+      byAddress.push(
+        await limitByAddress(env, 'strict', strict!, address).then(
+          () => 'ok',
+          (e: ApiError) => e.status
+        )
+      )
+    expect(byAddress).toEqual(['ok', 'ok', 'ok', 429])
+    const email = uniqueEmail('strict')
+    const byEmail = []
+    for (let i = 0; i < 3; i++)
+      byEmail.push(
+        await limitByEmail(env, 'strict', strict!, email).then(
+          () => 'ok',
+          (e: ApiError) => e.status
+        )
+      )
+    expect(byEmail).toEqual(['ok', 'ok', 429])
   })
 })

@@ -1,25 +1,13 @@
 /**
  * @module
- * Submission rate limits with the Workers Rate Limiting binding: per form and client address, and
- * per form and email (hashed, so no address is used as a key). A form may set lower limits than
- * the bindings' (`rateLimit` in forms.config.ts): each submission then takes several tokens.
- * The answer is a plain 429 that does not say which limit was hit.
+ * Submission rate limits: per form and client address, and per form and email (hashed, so no
+ * address is used as a key). By default the Workers Rate Limiting binding counts (approximate, per
+ * Cloudflare location, at the limits set in wrangler.toml); a form with its own, lower limits
+ * (`rateLimit` in forms.config.ts) is counted exactly, per minute, in D1. The answer is a plain 429
+ * that does not say which limit was hit.
  */
-import { RATE_LIMIT_DEFAULTS } from '../../shared/forms.ts'
 import type { FormConfig } from '../../shared/forms.ts'
 import { applicationError } from '../errors.ts'
-
-async function take(limiter: RateLimit | undefined, key: string, cost: number): Promise<boolean> {
-  if (!limiter) return true
-  for (let i = 0; i < cost; i++) {
-    if (!(await limiter.limit({ key })).success) return false
-  }
-  return true
-}
-
-function cost(defaultLimit: number, configured: number | undefined): number {
-  return configured ? Math.ceil(defaultLimit / configured) : 1
-}
 
 export async function limitByAddress(
   env: Env,
@@ -28,11 +16,10 @@ export async function limitByAddress(
   address: string | undefined
 ) {
   if (!address) return
-  const ok = await take(
-    env.SUBMIT_BY_ADDRESS,
-    `${formId}:${address}`,
-    cost(RATE_LIMIT_DEFAULTS.perAddress, form.rateLimit.perAddress)
-  )
+  const key = `address:${formId}:${address}`
+  const ok = form.rateLimit.perAddress
+    ? await countInMinute(env.DB, key, form.rateLimit.perAddress)
+    : (await env.SUBMIT_BY_ADDRESS.limit({ key })).success
   if (!ok) throw tooMany()
 }
 
@@ -44,15 +31,39 @@ export async function limitByEmail(
 ) {
   if (!emailNorm) return
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(emailNorm))
-  const key = `${formId}:${[...new Uint8Array(digest).slice(0, 16)].map((b) => b.toString(16).padStart(2, '0')).join('')}`
-  if (
-    !(await take(
-      env.SUBMIT_BY_EMAIL,
-      key,
-      cost(RATE_LIMIT_DEFAULTS.perEmail, form.rateLimit.perEmail)
-    ))
-  )
-    throw tooMany()
+  const hash = [...new Uint8Array(digest).slice(0, 16)]
+    .map((b) => b.toString(16).padStart(2, '0'))
+    .join('')
+  const key = `email:${formId}:${hash}`
+  const ok = form.rateLimit.perEmail
+    ? await countInMinute(env.DB, key, form.rateLimit.perEmail)
+    : (await env.SUBMIT_BY_EMAIL.limit({ key })).success
+  if (!ok) throw tooMany()
+}
+
+/** Counts one more request for `key` in this minute; true while within `limit`. */
+async function countInMinute(
+  db: D1Database,
+  key: string,
+  limit: number,
+  now = Date.now()
+): Promise<boolean> {
+  const row = await db
+    .prepare(
+      `INSERT INTO rate_counters (key, window, count) VALUES (?, ?, 1)
+       ON CONFLICT (key, window) DO UPDATE SET count = count + 1 RETURNING count`
+    )
+    .bind(key, Math.floor(now / 60_000))
+    .first<{ count: number }>()
+  return (row?.count ?? 0) <= limit
+}
+
+/** Drops counters of past minutes (from the cron sweep). */
+export function pruneRateCounters(db: D1Database, now = Date.now()) {
+  return db
+    .prepare('DELETE FROM rate_counters WHERE window < ?')
+    .bind(Math.floor(now / 60_000) - 1)
+    .run()
 }
 
 function tooMany() {

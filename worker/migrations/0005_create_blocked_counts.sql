@@ -7,3 +7,11 @@ CREATE TABLE blocked_submissions (
   count INTEGER NOT NULL,
   PRIMARY KEY (form_id, reason, day)
 ) STRICT, WITHOUT ROWID;
+
+-- Exact per-minute counters for forms that set their own (lower) rate limits.
+CREATE TABLE rate_counters (
+  key TEXT NOT NULL,
+  window INTEGER NOT NULL, -- minutes since the epoch
+  count INTEGER NOT NULL,
+  PRIMARY KEY (key, window)
+) STRICT, WITHOUT ROWID;
