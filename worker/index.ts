@@ -3,6 +3,7 @@
  * The contact-capture worker: wiring only. Handlers live in ./routes, SQL in ./db.
  */
 import { Hono } from 'hono'
+export { WixThrottle } from './backends/wix-throttle.ts'
 import type { SubmissionRetry } from './capture/pipeline.ts'
 import { handleRetryBatch, sweepPending } from './capture/retry.ts'
 import { handleError, handleNotFound } from './errors.ts'

@@ -15,6 +15,18 @@ interface Secrets {
   WEBHOOK_ENDPOINTS?: string
   /** "true" while developing (npm start): webhooks may go to http:// on loopback. */
   WEBHOOKS_ALLOW_LOOPBACK?: string
+  /** Where contacts live: "d1" (default) or "wix". */
+  CONTACTS_BACKEND?: string
+  /** For CONTACTS_BACKEND=wix: an API key with the Manage Contacts, Labels and Extended Fields scopes. */
+  WIX_API_KEY?: string
+  /** For CONTACTS_BACKEND=wix: the site whose contact list is used. */
+  WIX_SITE_ID?: string
+  /** For CONTACTS_BACKEND=wix: the API's address (default https://www.wixapis.com). */
+  WIX_API_BASE?: string
+  /** For CONTACTS_BACKEND=wix: milliseconds one request may take (default 10000). */
+  WIX_TIMEOUT_MS?: string
+  /** For CONTACTS_BACKEND=wix: requests a minute per site (default 200, Wix's limit). */
+  WIX_REQUESTS_PER_MINUTE?: string
 }
 interface Env extends Secrets {}
 declare namespace Cloudflare {

@@ -10,6 +10,7 @@ import { forms } from '../forms.ts'
 import type { SubmissionRetry } from './pipeline.ts'
 import { planCapture } from './plan.ts'
 import { d1Backend } from '../backends/d1.ts'
+import { contactsBackend } from '../backends/index.ts'
 import type { ContactsBackend } from '../backends/types.ts'
 
 /** Writes the contact of a recorded submission; true when done (or nothing was left to do). */
@@ -63,7 +64,7 @@ export async function handleRetryBatch(
       if (deadLetters) {
         await markFailed(env.DB, submissionId, 'gave up after the last retry').run()
         message.ack()
-      } else if (await retrySubmission(env.DB, submissionId)) {
+      } else if (await retrySubmission(env.DB, submissionId, contactsBackend(env))) {
         message.ack()
       } else {
         message.retry({ delaySeconds: retryDelaySeconds(message.attempts) })

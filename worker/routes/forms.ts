@@ -14,6 +14,7 @@ import type { FormDefinition } from '../../shared/definition.ts'
 import type { FieldViolation } from '../../shared/errors.ts'
 import { honeypotName } from '../../shared/forms.ts'
 import type { FormConfig } from '../../shared/forms.ts'
+import { contactsBackend } from '../backends/index.ts'
 import { acceptSubmission, findReplay, parseJson, TokenReusedError } from '../capture/pipeline.ts'
 import type { SubmissionAnswer } from '../capture/pipeline.ts'
 import type { CapturePlan } from '../capture/plan.ts'
@@ -118,6 +119,7 @@ formRoutes.post('/v1/forms/:formId/submissions', checkOrigin, limitBody, async (
     ...(c.req.header('Origin') ? { origin: c.req.header('Origin')! } : {}),
     beforeRecord: (plan: CapturePlan) => limitByEmail(c.env, formId, form, plan.email?.norm),
     retries: c.env.SUBMISSION_RETRIES,
+    backend: contactsBackend(c.env),
   }
   // A retry of a submission already recorded is answered first: never charged, never refused.
   const replayed = fallback ? undefined : await findReplay(c.env.DB, request)
@@ -210,6 +212,7 @@ async function fallbackSubmission(
       ...(c.req.header('Origin') ? { origin: c.req.header('Origin')! } : {}),
       beforeRecord: (plan) => limitByEmail(c.env, formId, form, plan.email?.norm),
       retries: c.env.SUBMISSION_RETRIES,
+      backend: contactsBackend(c.env),
     })
   } catch (err) {
     if (err instanceof ApiError && 'validationError' in err.body.details) {

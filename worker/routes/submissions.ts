@@ -5,6 +5,7 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
 import { retrySubmission } from '../capture/retry.ts'
+import { contactsBackend } from '../backends/index.ts'
 import { selectSubmissionsByStatus } from '../db/submissions.ts'
 import type { SubmissionListRow } from '../db/submissions.ts'
 import { applicationError } from '../errors.ts'
@@ -48,7 +49,7 @@ submissionRoutes.post('/v1/submissions/:id/retry', async (c) => {
     .first<{ status: string }>()
   if (!exists)
     throw applicationError(404, 'SUBMISSION_NOT_FOUND', `There is no submission "${id}".`, { id })
-  const done = await retrySubmission(c.env.DB, id, undefined, { reopenFailed: true })
+  const done = await retrySubmission(c.env.DB, id, contactsBackend(c.env), { reopenFailed: true })
   const after = await c.env.DB.prepare('SELECT status, contact_id FROM submissions WHERE id = ?')
     .bind(id)
     .first<{ status: string; contact_id: string | null }>()
