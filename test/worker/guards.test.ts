@@ -219,7 +219,7 @@ describe('rate limits', () => {
       { headers: { 'CF-Connecting-IP': '198.51.100.1' } }
     )
     expect(other.status).toBe(202)
-  })
+  }, 60_000)
 
   it('gives 429 to the 6th submission a minute for one email, from any address', async () => {
     const email = uniqueEmail('flood')
@@ -238,7 +238,7 @@ describe('rate limits', () => {
       { headers: { 'CF-Connecting-IP': '192.0.2.200' } }
     )
     expect(await res.status).toBe(202)
-  })
+  }, 60_000)
 
   it('counts an IPv6 address by its /64', () => {
     const h = (ip: string) => new Headers({ 'CF-Connecting-IP': ip })
@@ -313,5 +313,5 @@ describe('a form with its own rate limits', () => {
         )
       )
     expect(byEmail).toEqual(['ok', 'ok', 429])
-  })
+  }, 60_000)
 })
