@@ -4,5 +4,8 @@ import 'vitest'
 declare module 'vitest' {
   export interface ProvidedContext {
     receiverUrl: string
+    wixPeerUrl: string
+    wixProxyUrl: string
+    wixPeerKey: string
   }
 }

@@ -76,12 +76,16 @@ export function wixBackend(options: WixBackendOptions): ContactsBackend {
 
   async function upsert(
     plan: CapturePlan,
-    values: Record<string, string | number>
+    values: Record<string, string | number>,
+    labels: string[]
   ): Promise<Contact> {
     let existing = await findDuplicate(plan)
     if (!existing) {
       const res = await wix.request('POST', '/contacts/v4/contacts', {
-        info: newInfo(plan, values),
+        info: {
+          ...newInfo(plan, values),
+          ...(labels.length ? { labelKeys: { items: labels } } : {}),
+        },
         allowDuplicates: false,
       })
       if (res.status === 200) return res.body.contact
@@ -120,7 +124,7 @@ export function wixBackend(options: WixBackendOptions): ContactsBackend {
             field.dataType === v.dataType ? v.value : coerceExtendedValue(field.dataType, v.value)
           if (value !== undefined) values[field.key] = value
         }
-        const contact = await upsert(plan, values)
+        const contact = await upsert(plan, values, labels)
         const missing = labels.filter((key) => !contact.info.labelKeys?.items.includes(key))
         if (missing.length) {
           const res = await wix.request('POST', `/contacts/v4/contacts/${contact.id}/labels`, {

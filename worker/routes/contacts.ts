@@ -328,27 +328,33 @@ contactRoutes.delete('/contacts/v4/contacts/:id/labels', async (c) => {
   return relabel(c, parsed.data.labelKeys, 'remove')
 })
 
+/**
+ * Label and Unlabel take no revision (as on Wix), so a concurrent change is no reason to refuse:
+ * the labels are applied to the contact as it is now, reading it again if it moved meanwhile.
+ */
 async function relabel(c: AppContext, keys: string[], action: 'add' | 'remove') {
   const id = c.req.param('id')!
-  const current = await getContact(c.env.DB, id)
-  if (!current) throw notFound(id)
   if (action === 'add') await requireLabels(c.env.DB, keys)
-  const labels = new Set(current.info.labelKeys?.items ?? [])
-  for (const key of keys) action === 'add' ? labels.add(key) : labels.delete(key)
-  const next = {
-    ...current,
-    updatedDate: new Date().toISOString(),
-    info: { ...current.info, labelKeys: { items: [...labels] } },
+  for (let attempt = 1; ; attempt++) {
+    const current = await getContact(c.env.DB, id)
+    if (!current) throw notFound(id)
+    const labels = new Set(current.info.labelKeys?.items ?? [])
+    for (const key of keys) action === 'add' ? labels.add(key) : labels.delete(key)
+    const next = {
+      ...current,
+      updatedDate: new Date().toISOString(),
+      info: { ...current.info, labelKeys: { items: [...labels] } },
+    }
+    checkLimits(next.info)
+    const [first] = await c.env.DB.batch(
+      writeContactStatements(c.env.DB, next, {
+        writeId: crypto.randomUUID(),
+        expectedRevision: current.revision,
+      })
+    )
+    if (first!.meta.changes) return c.json({ contact: await getContact(c.env.DB, id) })
+    if (attempt >= 10) throw alreadyChanged(id)
   }
-  checkLimits(next.info)
-  const [first] = await c.env.DB.batch(
-    writeContactStatements(c.env.DB, next, {
-      writeId: crypto.randomUUID(),
-      expectedRevision: current.revision,
-    })
-  )
-  if (!first!.meta.changes) throw alreadyChanged(id)
-  return c.json({ contact: await getContact(c.env.DB, id) })
 }
 
 // ---- Helpers

@@ -1,0 +1,15 @@
+import { env } from 'cloudflare:workers'
+import { d1Backend } from '../../worker/backends/d1.ts'
+import { captureSuite } from './capture-suite.ts'
+import { queryContacts } from './helpers.ts'
+
+captureSuite({
+  name: 'D1',
+  backend: () => d1Backend(env.DB),
+  contactsWith: async ({ email, phone }) =>
+    (
+      await queryContacts({
+        filter: email ? { 'info.emails.email': email } : { 'info.phones.phone': phone },
+      })
+    ).contacts,
+})
