@@ -7,14 +7,7 @@
  */
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-
-export type Fault =
-  | { match: string; action: 'status'; status: number; retryAfter?: number; times: number }
-  | { match: string; action: 'hang'; times: number }
-  /** Before a create goes through, the same create is sent: the original then meets a duplicate. */
-  | { match: string; action: 'race-create'; times: number }
-  /** Before an update goes through, another update of the contact is sent: the original is stale. */
-  | { match: string; action: 'race-update'; times: number }
+import type { Fault } from './faults.ts'
 
 export async function startFaultProxy(target: string, adminKey: string) {
   const faults = new Map<string, Fault[]>()
