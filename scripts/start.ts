@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { existsSync, readFileSync, appendFileSync } from 'node:fs'
+import { requireBackendSettings, settingsFor } from './lib/backend-settings.ts'
 import { requireValidFormsConfig } from './lib/forms-config.ts'
 import { run, withLocalBin } from './lib/run.ts'
 import { buildWidget } from './lib/widget-bundle.ts'
@@ -12,6 +13,10 @@ import { buildWidget } from './lib/widget-bundle.ts'
 const args = process.argv.slice(2)
 
 await requireValidFormsConfig()
+requireBackendSettings(
+  settingsFor(args),
+  'Put them in .dev.vars or pass --var NAME:value after --.'
+)
 ensureDevAdminKey(args)
 await buildWidget({ write: true })
 

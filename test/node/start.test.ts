@@ -95,3 +95,35 @@ describe('the forms.config.ts check run by npm start and npm test', () => {
     )
   })
 })
+
+describe('the contacts-backend check run by npm start', () => {
+  const check = (args: string[]) =>
+    spawnSync(
+      'node',
+      [
+        '--input-type=module',
+        '-e',
+        `import { requireBackendSettings, settingsFor } from './scripts/lib/backend-settings.ts'; requireBackendSettings(settingsFor(${JSON.stringify(args)}, { devVars: false }), 'Put them in .dev.vars.')`,
+      ],
+      { encoding: 'utf8' }
+    )
+
+  it('stops CONTACTS_BACKEND=wix without its settings, naming what is missing', () => {
+    const result = check(['--var', 'CONTACTS_BACKEND:wix', '--var', 'WIX_SITE_ID:abc'])
+    expect(result.status).toBe(1)
+    expect(result.stderr).toContain(
+      'CONTACTS_BACKEND=wix needs WIX_API_KEY. Put them in .dev.vars.'
+    )
+    expect(check(['--var', 'CONTACTS_BACKEND:nosql']).stderr).toContain(
+      'CONTACTS_BACKEND must be "d1" or "wix"'
+    )
+  })
+
+  it('lets d1 (the default) and a complete wix configuration through', () => {
+    expect(check([]).status).toBe(0)
+    expect(
+      check(['--var', 'CONTACTS_BACKEND:wix', '--var', 'WIX_API_KEY:k', '--var', 'WIX_SITE_ID:s'])
+        .status
+    ).toBe(0)
+  })
+})

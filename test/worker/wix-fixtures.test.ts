@@ -186,3 +186,23 @@ describe('the Wix backend with documented Wix answers', () => {
     ).toEqual({ labelKeys: ['custom.demo-request'] })
   })
 })
+
+describe('a Wix backend without its settings', () => {
+  it('still records the submission, pending, with the problem noted', async () => {
+    const { contactsBackend } = await import('../../worker/backends/index.ts')
+    const backend = contactsBackend({ ...env, CONTACTS_BACKEND: 'wix', WIX_SITE_ID: 'site' } as Env)
+    const answer = await acceptSubmission(env.DB, {
+      formId: 'demo',
+      form: forms.demo!,
+      rawBody: JSON.stringify({
+        values: { email: `unset-${crypto.randomUUID()}@example.com`, consent: true },
+      }),
+      backend,
+    })
+    expect(answer.status).toBe(202)
+    const row = await env.DB.prepare('SELECT status, last_error FROM submissions WHERE id = ?')
+      .bind(answer.submissionId)
+      .first()
+    expect(row).toEqual({ status: 'pending', last_error: 'CONTACTS_BACKEND=wix needs WIX_API_KEY' })
+  })
+})

@@ -3,6 +3,7 @@
  * The contacts backend of this deployment: `CONTACTS_BACKEND` is `d1` (default) or `wix`.
  */
 import type { ContactsBackend } from './types.ts'
+import { markAttemptFailed } from '../db/submissions.ts'
 import { d1Backend } from './d1.ts'
 import { wixBackend } from './wix.ts'
 import { siteThrottle } from './wix-throttle.ts'
@@ -17,9 +18,17 @@ export function missingWixSettings(env: Partial<Record<string, string | undefine
 export function contactsBackend(env: Env): ContactsBackend {
   const kind = env.CONTACTS_BACKEND ?? 'd1'
   if (kind === 'd1') return d1Backend(env.DB)
-  if (kind !== 'wix') throw new Error(`CONTACTS_BACKEND must be "d1" or "wix", not "${kind}"`)
   const missing = missingWixSettings(env as unknown as Record<string, string | undefined>)
-  if (missing.length) throw new Error(`CONTACTS_BACKEND=wix needs ${missing.join(' and ')}`)
+  if (kind !== 'wix' || missing.length) {
+    // `npm start` and `npm run deploy` stop on this; should it happen anyway, submissions are still
+    // recorded and kept pending until the settings are fixed and the retry queue finishes them.
+    return unconfigured(
+      env.DB,
+      kind !== 'wix'
+        ? `CONTACTS_BACKEND must be "d1" or "wix", not "${kind}"`
+        : `CONTACTS_BACKEND=wix needs ${missing.join(' and ')}`
+    )
+  }
   return wixBackend({
     db: env.DB,
     apiBase: env.WIX_API_BASE || WIX_API_BASE,
@@ -28,4 +37,15 @@ export function contactsBackend(env: Env): ContactsBackend {
     throttle: siteThrottle(env, env.WIX_SITE_ID!),
     ...(env.WIX_TIMEOUT_MS ? { timeoutMs: Number(env.WIX_TIMEOUT_MS) } : {}),
   })
+}
+
+function unconfigured(db: D1Database, problem: string): ContactsBackend {
+  return {
+    name: 'wix',
+    async writeSubmission(submissionId) {
+      console.error(`${problem}; submission ${submissionId} kept pending`)
+      await markAttemptFailed(db, submissionId, problem).run()
+      return false
+    },
+  }
 }
