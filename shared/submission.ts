@@ -53,6 +53,15 @@ export interface ValidSubmission {
  * at the top level, so a payload can never choose labels or extended fields.
  */
 export function submissionSchema(form: FormConfig) {
+  let schema = schemas.get(form)
+  if (!schema) schemas.set(form, (schema = buildSubmissionSchema(form)))
+  return schema
+}
+
+// Built once per form: a form's config does not change while the worker runs.
+const schemas = new WeakMap<FormConfig, ReturnType<typeof buildSubmissionSchema>>()
+
+function buildSubmissionSchema(form: FormConfig) {
   const shape: Record<string, z.ZodType<CleanValue | undefined>> = {}
   for (const field of form.fields) shape[field.name] = valueSchema(field, form)
   return z.strictObject({

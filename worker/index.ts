@@ -36,7 +36,15 @@ for (const path of [
 // After a change, turn its outbox rows into webhook deliveries, without delaying the answer.
 app.use('*', async (c, next) => {
   await next()
-  if (c.req.method !== 'GET' && c.req.method !== 'OPTIONS' && c.res.status < 400) {
+  // With no endpoints there is nothing to send; the cron sweep marks such events dispatched.
+  const endpoints = c.env.WEBHOOK_ENDPOINTS?.trim()
+  if (
+    endpoints &&
+    endpoints !== '[]' &&
+    c.req.method !== 'GET' &&
+    c.req.method !== 'OPTIONS' &&
+    c.res.status < 400
+  ) {
     c.executionCtx.waitUntil(
       dispatchOutbox(c.env).catch((err) => console.error('webhook dispatch failed', err))
     )

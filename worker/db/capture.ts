@@ -128,57 +128,70 @@ export function captureStatements(db: D1Database, input: CaptureBatchInput): D1P
 
   // 6. Labels: find or create by display name, then add (never removed by a submission). Only a
   // clash on the name is ignored: a key taken meanwhile by another name fails the batch, and the
-  // retry picks a free key.
-  for (const label of input.labels) {
+  // retry picks a free key. All labels in two statements, whatever their number.
+  const item = (path: string) => `json_extract(value, '$.${path}')`
+  if (input.labels.length) {
+    const labels = JSON.stringify(input.labels.map((l) => ({ key: l.key, name: l.displayName })))
     statements.push(
       db
         .prepare(
           `INSERT INTO labels (key, namespace, display_name, label_type, created_date, updated_date)
-           VALUES (?1, ?2, ?3, 'USER_DEFINED', ?4, ?4) ON CONFLICT (namespace, display_name) DO NOTHING`
+           SELECT ${item('key')}, ?1, ${item('name')}, 'USER_DEFINED', ?2, ?2 FROM json_each(?3)
+           WHERE true ON CONFLICT (namespace, display_name) DO NOTHING`
         )
-        .bind(label.key, CUSTOM_NAMESPACE, label.displayName, now),
+        .bind(CUSTOM_NAMESPACE, now, labels),
       db
         .prepare(
           `INSERT INTO contact_labels (contact_id, label_key)
-           SELECT ${TARGET}, key FROM labels WHERE namespace = ?3 AND display_name = ?4 AND ${TARGET} IS NOT NULL
+           SELECT ${TARGET}, key FROM labels
+           WHERE namespace = ?3 AND display_name IN (SELECT ${item('name')} FROM json_each(?4)) AND ${TARGET} IS NOT NULL
            ON CONFLICT DO NOTHING`
         )
-        .bind(...ids, CUSTOM_NAMESPACE, label.displayName)
+        .bind(...ids, CUSTOM_NAMESPACE, labels)
     )
   }
 
-  // 7. Extended fields: find or create by display name (the stored type wins), then set the value.
-  for (const field of input.extendedFields) {
+  // 7. Extended fields: find or create by display name (the stored type wins), then set the values.
+  if (input.extendedFields.length) {
+    const fields = JSON.stringify(
+      input.extendedFields.map((f) => ({
+        key: f.key,
+        name: f.displayName,
+        type: f.dataType ?? 'TEXT',
+        value: JSON.stringify(f.value),
+      }))
+    )
     statements.push(
       db
         .prepare(
           `INSERT INTO extended_fields (key, namespace, display_name, data_type, field_type, created_date, updated_date)
-           VALUES (?1, ?2, ?3, ?4, 'USER_DEFINED', ?5, ?5) ON CONFLICT (namespace, display_name) DO NOTHING`
+           SELECT ${item('key')}, ?1, ${item('name')}, ${item('type')}, 'USER_DEFINED', ?2, ?2 FROM json_each(?3)
+           WHERE true ON CONFLICT (namespace, display_name) DO NOTHING`
         )
-        .bind(field.key, CUSTOM_NAMESPACE, field.displayName, field.dataType ?? 'TEXT', now),
+        .bind(CUSTOM_NAMESPACE, now, fields),
       db
         .prepare(
           `INSERT INTO contact_extended_values (contact_id, field_key, value)
-           SELECT ${TARGET}, key, ?5 FROM extended_fields WHERE namespace = ?3 AND display_name = ?4 AND ${TARGET} IS NOT NULL
+           SELECT ${TARGET}, f.key, ${item('value')} FROM json_each(?4) JOIN extended_fields f
+             ON f.namespace = ?3 AND f.display_name = ${item('name')}
+           WHERE ${TARGET} IS NOT NULL
            ON CONFLICT (contact_id, field_key) DO UPDATE SET value = excluded.value`
         )
-        .bind(...ids, CUSTOM_NAMESPACE, field.displayName, JSON.stringify(field.value))
+        .bind(...ids, CUSTOM_NAMESPACE, fields)
     )
   }
+
   // 8. The domain event for webhooks: created or updated, whichever happened.
-  for (const [slug, condition] of [
-    ['created', `${TARGET} = ?2`],
-    ['updated', `${TARGET} <> ?2`],
-  ] as const) {
-    statements.push(
-      db
-        .prepare(
-          `INSERT INTO outbox (id, event_type, entity_fqdn, slug, entity_id, body, created_date)
-           SELECT ?3, ?4, ?5, ?6, ${TARGET}, '{}', ?7 WHERE ${condition}`
-        )
-        .bind(...ids, crypto.randomUUID(), `${CONTACT_FQDN}_${slug}`, CONTACT_FQDN, slug, now)
-    )
-  }
+  statements.push(
+    db
+      .prepare(
+        `INSERT INTO outbox (id, event_type, entity_fqdn, slug, entity_id, body, created_date)
+         SELECT ?3, ?4 || '_' || CASE WHEN ${TARGET} = ?2 THEN 'created' ELSE 'updated' END, ?4,
+           CASE WHEN ${TARGET} = ?2 THEN 'created' ELSE 'updated' END, ${TARGET}, '{}', ?5
+         WHERE ${TARGET} IS NOT NULL`
+      )
+      .bind(...ids, crypto.randomUUID(), CONTACT_FQDN, now)
+  )
   return statements
 }
 

@@ -20,10 +20,18 @@ export interface TokenCheck {
 const encoder = new TextEncoder()
 
 /** The signing key: FORM_TOKEN_SECRET, or one derived from the admin key when that is not set. */
-async function signingKey(env: Env): Promise<CryptoKey> {
+const keys = new Map<string, Promise<CryptoKey>>()
+
+function signingKey(env: Env): Promise<CryptoKey> {
   const secret =
     env.FORM_TOKEN_SECRET || (env.ADMIN_API_KEY ? `render-token:${env.ADMIN_API_KEY}` : '')
   if (!secret) throw new Error('Set FORM_TOKEN_SECRET (or ADMIN_API_KEY) to sign render tokens.')
+  let key = keys.get(secret)
+  if (!key) keys.set(secret, (key = importKey(secret)))
+  return key
+}
+
+function importKey(secret: string): Promise<CryptoKey> {
   return crypto.subtle.importKey(
     'raw',
     encoder.encode(secret),
