@@ -4,7 +4,7 @@
  */
 import { coerceExtendedValue } from '../../shared/forms.ts'
 import type { CapturePlan } from '../capture/plan.ts'
-import { resolveCatalog, selectCatalog } from '../db/catalog.ts'
+import { forgetCatalog, resolveCatalog, selectCatalog } from '../db/catalog.ts'
 import type { CatalogRow } from '../db/catalog.ts'
 import { captureStatements } from '../db/capture.ts'
 import { markAttemptFailed } from '../db/submissions.ts'
@@ -36,6 +36,7 @@ async function writeContact(
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       if (!catalog || attempt > 0) {
+        forgetCatalog()
         const [labels, fields] = await db.batch([
           selectCatalog(db, 'labels', labelNames),
           selectCatalog(db, 'extended_fields', fieldNames),

@@ -7,7 +7,7 @@
 import { submissionSchema, toFieldViolations } from '../../shared/submission.ts'
 import type { FormConfig } from '../../shared/forms.ts'
 import { ApiError, applicationError, validationError } from '../errors.ts'
-import { selectCatalog } from '../db/catalog.ts'
+import { cachedCatalog, rememberCatalog, selectCatalog } from '../db/catalog.ts'
 import type { CatalogRow } from '../db/catalog.ts'
 import {
   forgetIdempotencyKey,
@@ -99,9 +99,13 @@ export async function acceptSubmission(
         }
       : undefined
 
-  // Round trip 1: record the submission, and look up the labels and fields it will need.
-  const labelNames = plan.labels
-  const fieldNames = plan.extendedValues.map((v) => v.displayName)
+  // Round trip 1: record the submission, and look up the labels and fields it will need (those
+  // this isolate has not met yet).
+  const knownLabels = cachedCatalog('labels', plan.labels)
+  const knownFields = cachedCatalog(
+    'extended_fields',
+    plan.extendedValues.map((v) => v.displayName)
+  )
   const results = await db.batch<Record<string, unknown>>([
     insertSubmission(db, {
       id: submissionId,
@@ -117,8 +121,8 @@ export async function acceptSubmission(
       renderNonce: req.renderNonce ?? null,
     }),
     submittedEvent(db, submissionId, now),
-    selectCatalog(db, 'labels', labelNames),
-    selectCatalog(db, 'extended_fields', fieldNames),
+    selectCatalog(db, 'labels', knownLabels.missing),
+    selectCatalog(db, 'extended_fields', knownFields.missing),
     ...(req.idempotencyKey ? [selectAnswerByKey(db, req.formId, req.idempotencyKey)] : []),
   ])
   const [inserted, , labelRows, fieldRows, keyRows] = results
@@ -131,9 +135,15 @@ export async function acceptSubmission(
   }
 
   // Round trip 2: the contact change, atomically.
-  const written = await backend.writeSubmission(submissionId, plan, now, {
+  const looked = {
     labels: labelRows!.results as unknown as CatalogRow[],
     fields: fieldRows!.results as unknown as CatalogRow[],
+  }
+  rememberCatalog('labels', looked.labels)
+  rememberCatalog('extended_fields', looked.fields)
+  const written = await backend.writeSubmission(submissionId, plan, now, {
+    labels: [...knownLabels.rows, ...looked.labels],
+    fields: [...knownFields.rows, ...looked.fields],
   })
   if (!written)
     await req.retries

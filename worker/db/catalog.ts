@@ -80,3 +80,34 @@ function keyCandidates(displayName: string): string[] {
   const base = customKey(displayName)
   return [base, ...Array.from({ length: KEY_CANDIDATES - 1 }, (_, i) => `${base}-${i + 2}`)]
 }
+
+// Labels and fields known by display name, per isolate. A key never changes, so this can only be
+// stale after a rename or a delete; then the capture batch fails, and its retry looks them up again.
+const known = {
+  labels: new Map<string, CatalogRow>(),
+  extended_fields: new Map<string, CatalogRow>(),
+}
+
+/** The cached rows for these names, and the names still to look up. */
+export function cachedCatalog(
+  table: CatalogTable,
+  displayNames: string[]
+): { rows: CatalogRow[]; missing: string[] } {
+  const rows: CatalogRow[] = []
+  const missing: string[] = []
+  for (const name of displayNames) {
+    const row = known[table].get(name)
+    if (row) rows.push(row)
+    else missing.push(name)
+  }
+  return { rows, missing }
+}
+
+export function rememberCatalog(table: CatalogTable, rows: CatalogRow[]): void {
+  for (const row of rows) known[table].set(row.display_name, row)
+}
+
+export function forgetCatalog(): void {
+  known.labels.clear()
+  known.extended_fields.clear()
+}
