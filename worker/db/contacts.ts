@@ -66,6 +66,10 @@ export interface ContactPage {
   total: number
 }
 
+/** Totals of recent queries, per isolate (see selectContacts). */
+const totals = new Map<string, { total: number; until: number }>()
+const TOTAL_TTL_MS = 10_000
+
 export interface ContactSelection {
   where: SqlCondition
   orderBy: string
@@ -120,23 +124,48 @@ export function pageQuery(sel: ContactSelection): { sql: string; params: unknown
   }
 }
 
-/** A page of contacts matching `where`, with the total count when asked. */
+/**
+ * A page of contacts matching `where`, with the total count when asked. Two round trips: the page
+ * (walked once, however deep the offset), then its emails, phones, addresses, labels and values by
+ * id. A query's total, counted on its first page, is reused by the next pages for a few seconds,
+ * so paging through an export counts once instead of once a page.
+ */
 export async function selectContacts(
   db: D1Database,
   sel: ContactSelection,
   withTotal = true
 ): Promise<ContactPage> {
   const { sql: page, params: pageParams } = pageQuery(sel)
+  const countKey = JSON.stringify([sel.where.sql, sel.where.params])
+  // The first page always counts; the pages after it reuse that count for a few seconds.
+  const cachedTotal = withTotal && sel.offset > 0 ? totals.get(countKey) : undefined
+  const needCount = withTotal && !(cachedTotal && cachedTotal.until > Date.now())
+  const [rowsResult, totalResult] = await db.batch([
+    db.prepare(page.replace('SELECT c.id FROM', 'SELECT c.* FROM')).bind(...pageParams),
+    ...(needCount
+      ? [
+          db
+            .prepare(`SELECT COUNT(*) AS total FROM contacts c WHERE ${sel.where.sql}`)
+            .bind(...sel.where.params),
+        ]
+      : []),
+  ])
+  const contactRows = rowsResult!.results as unknown as ContactRow[]
+  let total = cachedTotal?.total ?? contactRows.length
+  if (totalResult) {
+    total = Number((totalResult.results[0] as { total: number }).total)
+    totals.set(countKey, { total, until: Date.now() + TOTAL_TTL_MS })
+    if (totals.size > 1000) totals.clear()
+  }
+  if (contactRows.length === 0) return { contacts: [], total }
+  const ids = JSON.stringify(contactRows.map((r) => r.id))
   const children = (table: string, columns: string, order: string) =>
     db
       .prepare(
-        `SELECT ${columns} FROM ${table} WHERE contact_id IN (${page}) ORDER BY contact_id, ${order}`
+        `SELECT ${columns} FROM ${table} WHERE contact_id IN (SELECT value FROM json_each(?)) ORDER BY contact_id, ${order}`
       )
-      .bind(...pageParams)
-  const statements = [
-    db
-      .prepare(`SELECT c.* FROM contacts c WHERE c.id IN (${page}) ORDER BY ${sel.orderBy}`)
-      .bind(...pageParams),
+      .bind(ids)
+  const [emails, phones, addresses, labels, values] = await db.batch([
     children('contact_emails', 'id, contact_id, tag, email, is_primary', 'position'),
     children(
       'contact_phones',
@@ -146,15 +175,7 @@ export async function selectContacts(
     children('contact_addresses', 'id, contact_id, tag, address', 'position'),
     children('contact_labels', 'contact_id, label_key', 'label_key'),
     children('contact_extended_values', 'contact_id, field_key, value', 'field_key'),
-    ...(withTotal
-      ? [
-          db
-            .prepare(`SELECT COUNT(*) AS total FROM contacts c WHERE ${sel.where.sql}`)
-            .bind(...sel.where.params),
-        ]
-      : []),
-  ]
-  const [rows, emails, phones, addresses, labels, values, total] = await db.batch(statements)
+  ])
   const by = <T extends { contact_id: string }>(list: T[]) => {
     const map = new Map<string, T[]>()
     for (const item of list) map.set(item.contact_id, [...(map.get(item.contact_id) ?? []), item])
@@ -165,7 +186,7 @@ export async function selectContacts(
   const addressesBy = by(addresses!.results as unknown as AddressRow[])
   const labelsBy = by(labels!.results as unknown as LabelRow[])
   const valuesBy = by(values!.results as unknown as ValueRow[])
-  const contacts = (rows!.results as unknown as ContactRow[]).map((row) =>
+  const contacts = contactRows.map((row) =>
     toContact(row, {
       emails: emailsBy.get(row.id) ?? [],
       phones: phonesBy.get(row.id) ?? [],
@@ -176,7 +197,7 @@ export async function selectContacts(
   )
   return {
     contacts,
-    total: total ? Number((total.results[0] as { total: number }).total) : contacts.length,
+    total,
   }
 }
 
