@@ -44,7 +44,9 @@ async function suite(
   try {
     const json = JSON.parse(readFileSync(report, 'utf8')) as Record<string, number>
     const ok = json.numPassedTests ?? json.passed ?? 0
-    const bad = json.numFailedTests ?? json.failed ?? 0
+    // A skipped test is one whose suite set-up failed (the project skips nothing on purpose).
+    const notRun = (json.numPendingTests ?? 0) + (json.numTodoTests ?? 0)
+    const bad = (json.numFailedTests ?? json.failed ?? 0) + notRun
     passed += ok
     failed += bad
     if (code !== 0 && bad === 0) failed++ // the run failed outside any single test

@@ -5,6 +5,8 @@
 import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
@@ -19,7 +21,28 @@ export async function startDevServer(
   extraArgs: string[] = [],
   timeoutMs = 150_000
 ): Promise<DevServer> {
-  const port = 20000 + Math.floor(Math.random() * 20000)
+  // The OS's free port can still be taken before wrangler binds it; try a fresh one then.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(await freePort(), extraArgs, timeoutMs)
+    } catch (error) {
+      if (attempt === 3 || !String(error).includes('Address already in use')) throw error
+    }
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer()
+    probe.once('error', reject)
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo
+      probe.close(() => resolve(port))
+    })
+  })
+}
+
+async function startOnce(port: number, extraArgs: string[], timeoutMs: number): Promise<DevServer> {
   const base = `http://127.0.0.1:${port}`
   const adminKey = `test-${Math.random().toString(36).slice(2)}`
   const state = mkdtempSync(join(tmpdir(), 'contact-capture-dev-'))

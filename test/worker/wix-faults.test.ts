@@ -182,8 +182,11 @@ describe('the Wix throttle', () => {
         },
       }),
     })
-    expect(
-      ((await peer.json()) as { pagingMetadata: { total: number } }).pagingMetadata.total
-    ).toBe(by.processed)
+    // Every processed submission has its contact; a pending one may already have created its
+    // contact before a later call was throttled (its retry finds it by email), never more.
+    const atPeer = ((await peer.json()) as { pagingMetadata: { total: number } }).pagingMetadata
+      .total
+    expect(atPeer).toBeGreaterThanOrEqual(by.processed!)
+    expect(atPeer).toBeLessThanOrEqual(by.processed! + (by.pending ?? 0))
   }, 90_000)
 })
