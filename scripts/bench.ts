@@ -259,17 +259,33 @@ for (const size of SIZES) {
 }
 rmSync(baseDir, { recursive: true, force: true })
 
-const small = measured[1_000]!
-const large = measured[100_000] ?? small
 const pass = (ok: boolean) => (ok ? 'met' : '**missed**')
+const ratio = (rps: number) => fmt(rps / floor.rps, 2)
 rows.push(
   `| one D1 INSERT per request (baseline) | ${fmt(floor.rps)} | ${floor.p50} | ${floor.p99} | 1.00 |`,
-  `| submission, 1,000 contacts | ${fmt(small.load.rps)} | ${small.load.p50} | ${small.load.p99} | ${fmt(small.load.rps / floor.rps, 2)} |`,
-  `| submission, 100,000 contacts | ${fmt(large.load.rps)} | ${large.load.p50} | ${large.load.p99} | ${fmt(large.load.rps / floor.rps, 2)} |`
+  ...SIZES.map((size) => {
+    const { load: l } = measured[size]!
+    return `| submission, ${size.toLocaleString('en')} contacts | ${fmt(l.rps)} | ${l.p50} | ${l.p99} | ${ratio(l.rps)} |`
+  })
 )
-const exportRatio =
-  large.exportAll && large.export10k ? large.exportAll.ms / large.export10k.ms : NaN
-const p50Ratio = large.load.p50 / Math.max(1, small.load.p50)
+const small = measured[1_000]
+const large = measured[100_000]
+const first = measured[SIZES[0]!]!
+const measures = [
+  `| throughput, ${SIZES[0]!.toLocaleString('en')} contacts ÷ baseline | ${ratio(first.load.rps)} | ≥ 0.5: ${pass(first.load.rps / floor.rps >= 0.5)} |`,
+]
+// The growth targets compare 1,000 with 100,000 contacts; a run with other sizes skips them.
+if (small && large) {
+  const p50Ratio = large.load.p50 / Math.max(1, small.load.p50)
+  const exportRatio = large.exportAll!.ms / large.export10k!.ms
+  measures.push(
+    `| p50, 100,000 ÷ 1,000 contacts | ${fmt(p50Ratio, 2)} | ≤ 1.3: ${pass(p50Ratio <= 1.3)} |`,
+    `| find duplicate p50, 1,000 / 100,000 contacts | ${fmt(small.dupP50, 1)} ms / ${fmt(large.dupP50, 1)} ms | indexed |`,
+    `| export ${large.exportAll!.count} contacts ÷ export ${large.export10k!.count} (pages of 1,000) | ${fmt(large.exportAll!.ms)} ms ÷ ${fmt(large.export10k!.ms)} ms = ${fmt(exportRatio, 1)} | ≤ 12: ${pass(exportRatio <= 12)} |`
+  )
+}
+const non2xx = SIZES.reduce((n, size) => n + measured[size]!.load.non2xx, 0)
+measures.push(`| non-2xx answers during load | ${non2xx} | 0 |`)
 console.log(`
 Benchmark, ${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, wrangler dev (local workerd + D1), ${CONNECTIONS} connections, ${DURATION_S} s each
 
@@ -279,9 +295,5 @@ ${rows.join('\n')}
 
 | measure | value | target |
 |---|---|---|
-| throughput, 1,000 contacts ÷ baseline | ${fmt(small.load.rps / floor.rps, 2)} | ≥ 0.5: ${pass(small.load.rps / floor.rps >= 0.5)} |
-| p50, 100,000 ÷ 1,000 contacts | ${fmt(p50Ratio, 2)} | ≤ 1.3: ${pass(p50Ratio <= 1.3)} |
-| find duplicate p50, 1,000 / 100,000 contacts | ${fmt(small.dupP50, 1)} ms / ${fmt(large.dupP50, 1)} ms | indexed |
-| export ${large.exportAll?.count ?? '-'} contacts ÷ export ${large.export10k?.count ?? '-'} (pages of 1,000) | ${fmt(large.exportAll?.ms ?? NaN)} ms ÷ ${fmt(large.export10k?.ms ?? NaN)} ms = ${fmt(exportRatio, 1)} | ≤ 12: ${pass(exportRatio <= 12)} |
-| non-2xx answers during load | ${small.load.non2xx + large.load.non2xx} | 0 |
+${measures.join('\n')}
 `)
