@@ -6,7 +6,6 @@ interface __BaseEnv_Env {
 	SUBMISSION_RETRIES: Queue;
 	WEBHOOK_DELIVERIES: Queue;
 	SUBMIT_BY_ADDRESS: RateLimit;
-	SUBMIT_BY_EMAIL: RateLimit;
 	ASSETS: Fetcher;
 	WEBHOOK_RETRY_BASE_SECONDS: "30";
 	WIX_THROTTLE: DurableObjectNamespace<import("./worker/index").WixThrottle>;

@@ -132,3 +132,10 @@ export async function createContact(info: Record<string, unknown>, allowDuplicat
     throw new Error(`create failed: ${res.status} ${JSON.stringify(res.body)}`)
   return res.body.contact
 }
+
+/** Whether a batch writes a contact, by the SQL D1 keeps on each statement. */
+export function writesContact(statements: D1PreparedStatement[]): boolean {
+  return statements.some((s) =>
+    /INSERT INTO contacts\b/.test((s as unknown as { statement: string }).statement)
+  )
+}

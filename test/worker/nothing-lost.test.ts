@@ -2,14 +2,14 @@ import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import forms from '../../forms.config.ts'
 import { acceptSubmission } from '../../worker/capture/pipeline.ts'
-import { contactsWithEmail, uniqueEmail } from './helpers.ts'
+import { contactsWithEmail, uniqueEmail, writesContact } from './helpers.ts'
 
 /** The real D1, except that every batch that writes a contact fails. */
 function failingContactWrites(db: D1Database): D1Database {
   return {
     prepare: (sql: string) => db.prepare(sql),
     batch: (statements: D1PreparedStatement[]) => {
-      if (statements.length > 5) return Promise.reject(new Error('D1_ERROR: injected failure'))
+      if (writesContact(statements)) return Promise.reject(new Error('D1_ERROR: injected failure'))
       return db.batch(statements)
     },
   } as unknown as D1Database

@@ -6,17 +6,19 @@ import { createExecutionContext, createMessageBatch, getQueueResult } from 'clou
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import forms from '../../forms.config.ts'
+import { d1Backend } from '../../worker/backends/d1.ts'
+import type { ContactsBackend } from '../../worker/backends/types.ts'
 import { acceptSubmission } from '../../worker/capture/pipeline.ts'
 import type { SubmissionRetry } from '../../worker/capture/pipeline.ts'
 import { handleRetryBatch, retryDelaySeconds, sweepPending } from '../../worker/capture/retry.ts'
-import { api, appError, contactsWithEmail, uniqueEmail } from './helpers.ts'
+import { api, appError, contactsWithEmail, uniqueEmail, writesContact } from './helpers.ts'
 
 /** The real D1, except that every batch writing a contact fails while `failing()` says so. */
 function flakyDb(failing: () => boolean): D1Database {
   return {
     prepare: (sql: string) => env.DB.prepare(sql),
     batch: (statements: D1PreparedStatement[]) =>
-      statements.length > 5 && failing()
+      writesContact(statements) && failing()
         ? Promise.reject(new Error('D1_ERROR: injected'))
         : env.DB.batch(statements),
   } as unknown as D1Database
@@ -153,27 +155,55 @@ describe('a contact write that fails after the submission was recorded', () => {
 })
 
 describe('Idempotency-Key', () => {
-  it('answers 409 to a second request while the first is still being processed', async () => {
+  it('answers 409 to a second request while the first is still writing its contact', async () => {
+    // A backend that writes the contact in a second step, as the Wix one does, held at a gate.
     const email = uniqueEmail('inflight')
     const key = crypto.randomUUID()
     let release!: () => void
     const gate = new Promise<void>((r) => (release = r))
-    const slow = {
-      prepare: (sql: string) => env.DB.prepare(sql),
-      batch: async (statements: D1PreparedStatement[]) => {
-        if (statements.length > 5) await gate
-        return env.DB.batch(statements)
+    const d1 = d1Backend(env.DB)
+    const slow: ContactsBackend = {
+      name: 'd1',
+      writeSubmission: async (...args) => {
+        await gate
+        return d1.writeSubmission(...args)
       },
-    } as unknown as D1Database
+    }
     const request = { formId: 'demo', form: forms.demo!, rawBody: body(email), idempotencyKey: key }
-    const first = acceptSubmission(slow, request)
-    await new Promise((r) => setTimeout(r, 20))
+    const first = acceptSubmission(env.DB, { ...request, backend: slow })
+    await new Promise((r) => setTimeout(r, 50))
     const second = await acceptSubmission(env.DB, request).catch((e: unknown) => e)
     expect(second).toMatchObject({ status: 409, body: appError('IDEMPOTENCY_KEY_IN_FLIGHT') })
     release()
     const done = await first
     const third = await acceptSubmission(env.DB, request)
     expect(third.body).toBe(done.body)
+    expect(await contactsWithEmail(email)).toHaveLength(1)
+  })
+
+  it('gives two concurrent requests with one key one submission and one answer', async () => {
+    const email = uniqueEmail('twins')
+    const request = {
+      formId: 'demo',
+      form: forms.demo!,
+      rawBody: body(email),
+      idempotencyKey: crypto.randomUUID(),
+    }
+    const answers = await Promise.allSettled([
+      acceptSubmission(env.DB, request),
+      acceptSubmission(env.DB, request),
+    ])
+    const bodies = answers.flatMap((a) => (a.status === 'fulfilled' ? [a.value.body] : []))
+    // Each is the one stored answer, or (while the other is mid-write) a 409 to retry.
+    expect(new Set(bodies).size).toBe(1)
+    for (const a of answers)
+      if (a.status === 'rejected') expect(a.reason).toMatchObject({ status: 409 })
+    const recorded = await env.DB.prepare(
+      'SELECT COUNT(*) AS n FROM submissions WHERE idempotency_key = ?'
+    )
+      .bind(request.idempotencyKey)
+      .first<{ n: number }>()
+    expect(recorded!.n).toBe(1)
     expect(await contactsWithEmail(email)).toHaveLength(1)
   })
 

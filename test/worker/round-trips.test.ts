@@ -35,7 +35,7 @@ describe('capture pipeline round trips', () => {
   it.each([
     ['a new contact', false],
     ['an existing contact', true],
-  ])('takes two D1 round trips for %s', async (_, existing) => {
+  ])('takes one D1 round trip for %s once the labels and fields are known', async (_, existing) => {
     const email = uniqueEmail('trips')
     const body = (first: string) =>
       JSON.stringify({
@@ -47,8 +47,12 @@ describe('capture pipeline round trips', () => {
           consent: true,
         },
       })
-    if (existing)
-      await acceptSubmission(env.DB, { formId: 'demo', form: forms.demo!, rawBody: body('Ann') })
+    // Also teaches this isolate the form's labels and fields.
+    await acceptSubmission(env.DB, {
+      formId: 'demo',
+      form: forms.demo!,
+      rawBody: existing ? body('Ann') : body('Ann').replace(email, uniqueEmail('other')),
+    })
     const { db, trips } = countingDb(env.DB)
     const answer = await acceptSubmission(db, {
       formId: 'demo',
@@ -57,8 +61,36 @@ describe('capture pipeline round trips', () => {
       idempotencyKey: crypto.randomUUID(),
     })
     expect(answer.status).toBe(202)
-    expect(trips()).toBe(2)
+    expect(trips()).toBe(1)
     const [contact] = await contactsWithEmail(email)
     expect(contact!.revision).toBe(existing ? 2 : 1)
+    expect(contact!.info.labelKeys?.items).toEqual(
+      expect.arrayContaining(['custom.website-lead', 'custom.demo-request'])
+    )
+  })
+
+  it('falls back to two round trips when a cached label was renamed meanwhile', async () => {
+    const email = uniqueEmail('trips')
+    const rawBody = JSON.stringify({ values: { email, consent: true } })
+    await acceptSubmission(env.DB, {
+      formId: 'demo',
+      form: forms.demo!,
+      rawBody: rawBody.replace(email, uniqueEmail('other')),
+    })
+    // Renamed behind this isolate's back: the one-trip batch fails whole and nothing is kept of
+    // it; the submission is recorded alone, and the contact gets a new label under the form's name.
+    await env.DB.prepare(
+      `UPDATE labels SET display_name = 'Demo request (old)' WHERE display_name = 'Demo request'`
+    ).run()
+    const { db, trips } = countingDb(env.DB)
+    const answer = await acceptSubmission(db, { formId: 'demo', form: forms.demo!, rawBody })
+    expect(answer.status).toBe(202)
+    expect(trips()).toBe(3)
+    const [contact] = await contactsWithEmail(email)
+    expect(contact!.info.labelKeys?.items).toContain('custom.demo-request-2')
+    const recorded = await env.DB.prepare('SELECT status FROM submissions WHERE id = ?')
+      .bind(answer.submissionId)
+      .first()
+    expect(recorded).toEqual({ status: 'processed' })
   })
 })

@@ -4,7 +4,7 @@
  */
 import { coerceExtendedValue } from '../../shared/forms.ts'
 import type { CapturePlan } from '../capture/plan.ts'
-import { forgetCatalog, resolveCatalog, selectCatalog } from '../db/catalog.ts'
+import { forgetCatalog, rememberCatalog, resolveCatalog, selectCatalog } from '../db/catalog.ts'
 import type { CatalogRow } from '../db/catalog.ts'
 import { captureStatements } from '../db/capture.ts'
 import { markAttemptFailed } from '../db/submissions.ts'
@@ -15,6 +15,33 @@ export function d1Backend(db: D1Database): ContactsBackend {
     name: 'd1',
     writeSubmission: (submissionId, plan, now, hint) =>
       writeContact(db, submissionId, plan, now, hint),
+    captureStatements: (submissionId, plan, now, hint) =>
+      contactStatements(db, submissionId, plan, now, hint),
+  }
+}
+
+function contactStatements(
+  db: D1Database,
+  submissionId: string,
+  plan: CapturePlan,
+  now: string,
+  catalog: CatalogHint
+): D1PreparedStatement[] {
+  return captureStatements(db, {
+    submissionId,
+    attemptId: crypto.randomUUID(),
+    now,
+    plan,
+    ...resolveEntries(plan, catalog),
+  })
+}
+
+/** The labels and fields the plan names, with the keys they have or will be created with. */
+function resolveEntries(plan: CapturePlan, catalog: CatalogHint) {
+  const fieldNames = plan.extendedValues.map((v) => v.displayName)
+  return {
+    labels: [...resolveCatalog(plan.labels, catalog.labels).values()],
+    extendedFields: extendedValues(plan, resolveCatalog(fieldNames, catalog.fields)),
   }
 }
 
@@ -46,15 +73,28 @@ async function writeContact(
           fields: fields!.results as unknown as CatalogRow[],
         }
       }
+      const entries = resolveEntries(plan, catalog)
       await db.batch(
         captureStatements(db, {
           submissionId,
           attemptId: crypto.randomUUID(),
           now,
           plan,
-          labels: [...resolveCatalog(labelNames, catalog.labels).values()],
-          extendedFields: extendedValues(plan, resolveCatalog(fieldNames, catalog.fields)),
+          ...entries,
         })
+      )
+      // They exist now: the next submission of this isolate can write in one round trip.
+      rememberCatalog(
+        'labels',
+        entries.labels.map((l) => ({ key: l.key, display_name: l.displayName }))
+      )
+      rememberCatalog(
+        'extended_fields',
+        entries.extendedFields.map((f) => ({
+          key: f.key,
+          display_name: f.displayName,
+          data_type: f.dataType,
+        }))
       )
       return true
     } catch (err) {

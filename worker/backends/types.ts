@@ -24,4 +24,14 @@ export interface ContactsBackend {
     now: string,
     hint?: CatalogHint
   ): Promise<boolean>
+  /**
+   * The contact change as statements to run in the same D1 batch that records the submission
+   * (one round trip); only a backend that keeps contacts in D1 has them.
+   */
+  captureStatements?(
+    submissionId: string,
+    plan: CapturePlan,
+    now: string,
+    hint: CatalogHint
+  ): D1PreparedStatement[]
 }

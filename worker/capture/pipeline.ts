@@ -5,20 +5,23 @@
  * byte, and a failed contact write never loses what was accepted.
  */
 import { submissionSchema, toFieldViolations } from '../../shared/submission.ts'
+import { RATE_LIMIT_DEFAULTS } from '../../shared/forms.ts'
 import type { FormConfig } from '../../shared/forms.ts'
+import { rateLimited } from '../guards/rate-limit.ts'
 import { ApiError, applicationError, validationError } from '../errors.ts'
-import { cachedCatalog, rememberCatalog, selectCatalog } from '../db/catalog.ts'
+import { cachedCatalog, forgetCatalog, rememberCatalog, selectCatalog } from '../db/catalog.ts'
 import type { CatalogRow } from '../db/catalog.ts'
 import {
+  countRecentByEmail,
   forgetIdempotencyKey,
   insertSubmission,
   selectAnswerByKey,
   submittedEvent,
 } from '../db/submissions.ts'
-import type { StoredAnswer } from '../db/submissions.ts'
+import type { StoredAnswer, SubmissionRow } from '../db/submissions.ts'
 import { planCapture } from './plan.ts'
 import { d1Backend } from '../backends/d1.ts'
-import type { ContactsBackend } from '../backends/types.ts'
+import type { CatalogHint, ContactsBackend } from '../backends/types.ts'
 import type { CapturePlan } from './plan.ts'
 
 export interface SubmissionRequest {
@@ -30,8 +33,6 @@ export interface SubmissionRequest {
   parsedBody?: unknown
   idempotencyKey?: string
   origin?: string
-  /** Checks to run once the submission is valid and before it is recorded (the per-email limit). */
-  beforeRecord?: (plan: CapturePlan) => Promise<void>
   /** Where a submission goes whose contact write failed, to be retried with backoff. */
   retries?: Queue<SubmissionRetry>
   /** Where contacts live; D1 (the `db` given) unless set. */
@@ -79,7 +80,6 @@ export async function acceptSubmission(
   const { values, context } = parsed.data
   const plan = planCapture(req.form, values, context)
   requireContactKey(req.form, plan)
-  await req.beforeRecord?.(plan)
 
   const backend = req.backend ?? d1Backend(db)
   const now = new Date().toISOString()
@@ -99,57 +99,117 @@ export async function acceptSubmission(
         }
       : undefined
 
-  // Round trip 1: record the submission, and look up the labels and fields it will need (those
-  // this isolate has not met yet).
-  const knownLabels = cachedCatalog('labels', plan.labels)
-  const knownFields = cachedCatalog(
-    'extended_fields',
-    plan.extendedValues.map((v) => v.displayName)
-  )
-  const results = await db.batch<Record<string, unknown>>([
-    insertSubmission(db, {
-      id: submissionId,
-      formId: req.formId,
-      idempotencyKey: req.idempotencyKey ?? null,
-      bodyHash,
-      values,
-      context,
-      consent,
-      responseStatus: 202,
-      responseBody: answer,
-      createdDate: now,
-      renderNonce: req.renderNonce ?? null,
-    }),
-    submittedEvent(db, submissionId, now),
-    selectCatalog(db, 'labels', knownLabels.missing),
-    selectCatalog(db, 'extended_fields', knownFields.missing),
-    ...(req.idempotencyKey ? [selectAnswerByKey(db, req.formId, req.idempotencyKey)] : []),
-  ])
-  const [inserted, , labelRows, fieldRows, keyRows] = results
-  const stored = keyRows?.results[0] as StoredAnswer | undefined
+  const row: SubmissionRow = {
+    id: submissionId,
+    formId: req.formId,
+    idempotencyKey: req.idempotencyKey ?? null,
+    bodyHash,
+    values,
+    context,
+    consent,
+    responseStatus: 202,
+    responseBody: answer,
+    createdDate: now,
+    renderNonce: req.renderNonce ?? null,
+    // Hashed, so the limit's key is not the address itself.
+    emailKey: plan.email ? (await sha256(plan.email.norm)).slice(0, 32) : null,
+    emailLimit: req.form.rateLimit.perEmail ?? RATE_LIMIT_DEFAULTS.perEmail,
+    limitSince: new Date(Date.parse(now) - 60_000).toISOString(),
+  }
+  const recorded = await recordSubmission(db, row, plan, backend)
+  const { stored } = recorded
   if (stored && stored.id !== submissionId)
     return settleReplay(db, req, stored, bodyHash, plan, backend, now)
-  if (!inserted!.meta.changes) {
+  if (!recorded.inserted) {
+    if (recorded.recentByEmail >= row.emailLimit) throw rateLimited()
     // Not recorded, and not a replay: the render token was used by another submission already.
     throw new TokenReusedError()
   }
+  if (recorded.catalog) {
+    // Round trip 2: the contact change, atomically.
+    const written = await backend.writeSubmission(submissionId, plan, now, recorded.catalog)
+    if (!written)
+      await req.retries
+        ?.send({ submissionId }, { delaySeconds: 5 })
+        .catch((err) => console.error(err))
+  }
+  return { status: 202, body: answer, submissionId }
+}
 
-  // Round trip 2: the contact change, atomically.
+interface Recorded {
+  /** Whether this request's submission row was inserted. */
+  inserted: boolean
+  /** Submissions of the form for the same email in the last minute, before this one. */
+  recentByEmail: number
+  /** The submission holding the request's Idempotency-Key, when it has one. */
+  stored?: StoredAnswer
+  /** The labels and fields to write the contact with, when the batch did not write it. */
+  catalog?: CatalogHint
+}
+
+/**
+ * Round trip 1: records the submission. When this isolate knows every label and field the form
+ * uses and the backend keeps contacts in D1, the contact change rides in the same batch (one
+ * round trip in all; it finds its submission row, so it does nothing when the row was not
+ * inserted); otherwise the batch looks the labels and fields up for round trip 2.
+ */
+async function recordSubmission(
+  db: D1Database,
+  row: SubmissionRow,
+  plan: CapturePlan,
+  backend: ContactsBackend,
+  inline = true
+): Promise<Recorded> {
+  const labels = cachedCatalog('labels', plan.labels)
+  const fields = cachedCatalog(
+    'extended_fields',
+    plan.extendedValues.map((v) => v.displayName)
+  )
+  const known = { labels: labels.rows, fields: fields.rows }
+  const contact =
+    inline && !labels.missing.length && !fields.missing.length
+      ? backend.captureStatements?.(row.id, plan, row.createdDate, known)
+      : undefined
+  const head = [
+    countRecentByEmail(db, row),
+    insertSubmission(db, row),
+    submittedEvent(db, row.id, row.createdDate),
+    ...(row.idempotencyKey ? [selectAnswerByKey(db, row.formId, row.idempotencyKey)] : []),
+  ]
+  const tail = contact ?? [
+    selectCatalog(db, 'labels', labels.missing),
+    selectCatalog(db, 'extended_fields', fields.missing),
+  ]
+  let results: D1Result<Record<string, unknown>>[]
+  try {
+    results = await db.batch<Record<string, unknown>>([...head, ...tail])
+  } catch (err) {
+    if (!contact) throw err
+    // The batch failed as a whole (say, a label renamed since this isolate cached it), so nothing
+    // was recorded: record alone, with fresh lookups, and write the contact in round trip 2.
+    forgetCatalog()
+    return recordSubmission(db, row, plan, backend, false)
+  }
+  const stored = row.idempotencyKey ? results[3]!.results[0] : undefined
+  const recorded: Recorded = {
+    inserted: results[1]!.meta.changes > 0,
+    recentByEmail: Number(results[0]!.results[0]?.recent ?? 0),
+    ...(stored ? { stored: stored as unknown as StoredAnswer } : {}),
+  }
+  if (contact) return recorded
   const looked = {
-    labels: labelRows!.results as unknown as CatalogRow[],
-    fields: fieldRows!.results as unknown as CatalogRow[],
+    labels: results[head.length]!.results as unknown as CatalogRow[],
+    fields: results[head.length + 1]!.results as unknown as CatalogRow[],
   }
   rememberCatalog('labels', looked.labels)
   rememberCatalog('extended_fields', looked.fields)
-  const written = await backend.writeSubmission(submissionId, plan, now, {
-    labels: [...knownLabels.rows, ...looked.labels],
-    fields: [...knownFields.rows, ...looked.fields],
-  })
-  if (!written)
-    await req.retries
-      ?.send({ submissionId }, { delaySeconds: 5 })
-      .catch((err) => console.error(err))
-  return { status: 202, body: answer, submissionId }
+  return {
+    ...recorded,
+    catalog: {
+      labels: [...known.labels, ...looked.labels],
+      fields: [...known.fields, ...looked.fields],
+    },
+  }
 }
 
 /** A second submission with the render token of an earlier one: answered like a bot. */

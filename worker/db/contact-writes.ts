@@ -262,7 +262,8 @@ export function deleteContactStatements(
   return [
     db
       .prepare(
-        `UPDATE submissions SET submitted_values = '{"erased":true}', context = '{}' WHERE contact_id = ?`
+        `UPDATE submissions SET submitted_values = '{"erased":true}', context = '{}', email_key = NULL
+         WHERE contact_id = ?`
       )
       .bind(id),
     db.prepare(`DELETE FROM contact_aliases WHERE target_id = ?`).bind(id),

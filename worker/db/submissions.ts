@@ -16,6 +16,11 @@ export interface SubmissionRow {
   responseBody: string
   createdDate: string
   renderNonce: string | null
+  /** The per-email rate limit's key: a hash of the normalised email; null without an email. */
+  emailKey: string | null
+  /** At most this many submissions per form and email key since `limitSince`. */
+  emailLimit: number
+  limitSince: string
 }
 
 export interface StoredAnswer {
@@ -28,13 +33,18 @@ export interface StoredAnswer {
   response_body: string
 }
 
-/** Records a submission; a second one with the same form and Idempotency-Key is ignored. */
+/**
+ * Records a submission, unless its form already recorded `emailLimit` for the same email key since
+ * `limitSince` (the per-email rate limit), or one with the same Idempotency-Key or render token.
+ */
 export function insertSubmission(db: D1Database, row: SubmissionRow): D1PreparedStatement {
   return db
     .prepare(
       `INSERT INTO submissions (id, form_id, idempotency_key, body_hash, submitted_values, context, consent,
-         status, response_status, response_body, created_date, render_nonce)
-       VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?)
+         status, response_status, response_body, created_date, render_nonce, email_key)
+       SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, 'pending', ?8, ?9, ?10, ?11, ?12
+       WHERE ?12 IS NULL
+         OR (SELECT COUNT(*) FROM submissions WHERE form_id = ?2 AND email_key = ?12 AND created_date > ?13) < ?14
        ON CONFLICT DO NOTHING`
     )
     .bind(
@@ -48,8 +58,21 @@ export function insertSubmission(db: D1Database, row: SubmissionRow): D1Prepared
       row.responseStatus,
       row.responseBody,
       row.createdDate,
-      row.renderNonce
+      row.renderNonce,
+      row.emailKey,
+      row.limitSince,
+      row.emailLimit
     )
+}
+
+/** How many submissions the row's form recorded for its email key since `limitSince`. */
+export function countRecentByEmail(db: D1Database, row: SubmissionRow): D1PreparedStatement {
+  return db
+    .prepare(
+      `SELECT COUNT(*) AS recent FROM submissions
+       WHERE form_id = ? AND email_key = ? AND created_date > ?`
+    )
+    .bind(row.formId, row.emailKey, row.limitSince)
 }
 
 /** The submission that holds this form's Idempotency-Key, with the answer it was given. */

@@ -1,10 +1,10 @@
 /**
  * @module
- * Submission rate limits: per form and client address, and per form and email (hashed, so no
- * address is used as a key). By default the Workers Rate Limiting binding counts (approximate, per
- * Cloudflare location, at the limits set in wrangler.toml); a form with its own, lower limits
- * (`rateLimit` in forms.config.ts) is counted exactly, per minute, in D1. The answer is a plain 429
- * that does not say which limit was hit.
+ * The per-address submission rate limit, checked before any other work. By default the Workers
+ * Rate Limiting binding counts (approximate, per Cloudflare location, at the limit set in
+ * wrangler.toml); a form with its own, lower limit (`rateLimit.perAddress` in forms.config.ts) is
+ * counted exactly, per minute, in D1. The per-email limit is counted where the submission is
+ * recorded (worker/capture/pipeline.ts). Either answer is the same plain 429.
  */
 import type { FormConfig } from '../../shared/forms.ts'
 import { applicationError } from '../errors.ts'
@@ -20,25 +20,7 @@ export async function limitByAddress(
   const ok = form.rateLimit.perAddress
     ? await countInMinute(env.DB, key, form.rateLimit.perAddress)
     : (await env.SUBMIT_BY_ADDRESS.limit({ key })).success
-  if (!ok) throw tooMany()
-}
-
-export async function limitByEmail(
-  env: Env,
-  formId: string,
-  form: FormConfig,
-  emailNorm: string | undefined
-) {
-  if (!emailNorm) return
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(emailNorm))
-  const hash = [...new Uint8Array(digest).slice(0, 16)]
-    .map((b) => b.toString(16).padStart(2, '0'))
-    .join('')
-  const key = `email:${formId}:${hash}`
-  const ok = form.rateLimit.perEmail
-    ? await countInMinute(env.DB, key, form.rateLimit.perEmail)
-    : (await env.SUBMIT_BY_EMAIL.limit({ key })).success
-  if (!ok) throw tooMany()
+  if (!ok) throw rateLimited()
 }
 
 /** Counts one more request for `key` in this minute; true while within `limit`. */
@@ -66,6 +48,6 @@ export function pruneRateCounters(db: D1Database, now = Date.now()) {
     .run()
 }
 
-function tooMany() {
+export function rateLimited() {
   return applicationError(429, 'RATE_LIMITED', 'Too many submissions. Please try again later.')
 }

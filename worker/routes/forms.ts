@@ -2,8 +2,8 @@
  * @module
  * The public form endpoints used by the widget: the form definition and submissions (JSON from
  * the widget, urlencoded from the no-JavaScript fallback form). In front of the pipeline, cheapest
- * first: origin, size, type, address rate limit, bot checks; the per-email limit runs once the
- * submission is valid.
+ * first: origin, size, type, address rate limit, bot checks; the per-email limit is counted where
+ * the valid submission is recorded.
  */
 import { Hono } from 'hono'
 import type { Context, MiddlewareHandler } from 'hono'
@@ -17,13 +17,12 @@ import type { FormConfig } from '../../shared/forms.ts'
 import { contactsBackend } from '../backends/index.ts'
 import { acceptSubmission, findReplay, parseJson, TokenReusedError } from '../capture/pipeline.ts'
 import type { SubmissionAnswer } from '../capture/pipeline.ts'
-import type { CapturePlan } from '../capture/plan.ts'
 import { ApiError, applicationError } from '../errors.ts'
 import { forms, isOriginAllowed, requireForm } from '../forms.ts'
 import { countBlocked, detectBot } from '../guards/bots.ts'
 import type { BotReason } from '../guards/bots.ts'
 import { clientAddress } from '../guards/client-address.ts'
-import { limitByAddress, limitByEmail } from '../guards/rate-limit.ts'
+import { limitByAddress } from '../guards/rate-limit.ts'
 import { issueToken } from '../guards/render-token.ts'
 import { problemsPage, thanksPage } from '../pages.ts'
 
@@ -117,7 +116,6 @@ formRoutes.post('/v1/forms/:formId/submissions', checkOrigin, limitBody, async (
     parsedBody: payload,
     ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
     ...(c.req.header('Origin') ? { origin: c.req.header('Origin')! } : {}),
-    beforeRecord: (plan: CapturePlan) => limitByEmail(c.env, formId, form, plan.email?.norm),
     retries: c.env.SUBMISSION_RETRIES,
     backend: contactsBackend(c.env),
   }
@@ -210,7 +208,6 @@ async function fallbackSubmission(
       rawBody,
       parsedBody: { values, context: referer ? { pageUrl: referer } : {} },
       ...(c.req.header('Origin') ? { origin: c.req.header('Origin')! } : {}),
-      beforeRecord: (plan) => limitByEmail(c.env, formId, form, plan.email?.norm),
       retries: c.env.SUBMISSION_RETRIES,
       backend: contactsBackend(c.env),
     })
