@@ -5,7 +5,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import autocannon from 'autocannon'
@@ -22,6 +22,25 @@ interface Load {
   p99: number
   non2xx: number
   errors: number
+  /** CPU time of the workerd processes per request (Linux only; NaN elsewhere). */
+  cpuMs: number
+}
+
+/** CPU milliseconds used so far by the running workerd processes (the server under test). */
+function workerdCpuMs(): number {
+  if (!existsSync('/proc/self/stat')) return NaN
+  const pids = spawnSync('pgrep', ['-f', 'workerd serve'], { encoding: 'utf8' }).stdout.split('\n')
+  let ticks = 0
+  for (const pid of pids.filter(Boolean)) {
+    try {
+      // utime and stime, fields 14 and 15, counted after the parenthesised command name.
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+      ticks += Number(fields[11]) + Number(fields[12])
+    } catch {
+      // exited
+    }
+  }
+  return ticks * 10 // USER_HZ is 100 on Linux
 }
 
 function sh(command: string, args: string[]) {
@@ -61,6 +80,7 @@ function load(
   body: () => string,
   headers: () => Record<string, string>
 ): Promise<Load> {
+  const cpuBefore = workerdCpuMs()
   return new Promise((resolve, reject) => {
     autocannon(
       {
@@ -88,6 +108,7 @@ function load(
               p99: r.latency.p99,
               non2xx: r.non2xx,
               errors: r.errors,
+              cpuMs: (workerdCpuMs() - cpuBefore) / Math.max(1, r.requests.total),
             })
     )
   })
@@ -261,11 +282,12 @@ rmSync(baseDir, { recursive: true, force: true })
 
 const pass = (ok: boolean) => (ok ? 'met' : '**missed**')
 const ratio = (rps: number) => fmt(rps / floor.rps, 2)
+const cpu = (l: Load) => (Number.isNaN(l.cpuMs) ? '–' : fmt(l.cpuMs, 2))
 rows.push(
-  `| one D1 INSERT per request (baseline) | ${fmt(floor.rps)} | ${floor.p50} | ${floor.p99} | 1.00 |`,
+  `| one D1 INSERT per request (baseline) | ${fmt(floor.rps)} | ${floor.p50} | ${floor.p99} | ${cpu(floor)} | 1.00 |`,
   ...SIZES.map((size) => {
     const { load: l } = measured[size]!
-    return `| submission, ${size.toLocaleString('en')} contacts | ${fmt(l.rps)} | ${l.p50} | ${l.p99} | ${ratio(l.rps)} |`
+    return `| submission, ${size.toLocaleString('en')} contacts | ${fmt(l.rps)} | ${l.p50} | ${l.p99} | ${cpu(l)} | ${ratio(l.rps)} |`
   })
 )
 const small = measured[1_000]
@@ -289,8 +311,8 @@ measures.push(`| non-2xx answers during load | ${non2xx} | 0 |`)
 console.log(`
 Benchmark, ${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, wrangler dev (local workerd + D1), ${CONNECTIONS} connections, ${DURATION_S} s each
 
-| scenario | req/s | p50 ms | p99 ms | × baseline |
-|---|---|---|---|---|
+| scenario | req/s | p50 ms | p99 ms | workerd CPU ms/req | × baseline |
+|---|---|---|---|---|---|
 ${rows.join('\n')}
 
 | measure | value | target |

@@ -93,4 +93,21 @@ describe('capture pipeline round trips', () => {
       .first()
     expect(recorded).toEqual({ status: 'processed' })
   })
+
+  it('falls back to two round trips when a cached field was deleted meanwhile, and recreates it', async () => {
+    const email = uniqueEmail('trips')
+    const rawBody = JSON.stringify({ values: { email, interest: 'pricing', consent: true } })
+    await acceptSubmission(env.DB, {
+      formId: 'demo',
+      form: forms.demo!,
+      rawBody: rawBody.replace(email, uniqueEmail('other')),
+    })
+    await env.DB.prepare(`DELETE FROM extended_fields WHERE display_name = 'Interest'`).run()
+    const { db, trips } = countingDb(env.DB)
+    const answer = await acceptSubmission(db, { formId: 'demo', form: forms.demo!, rawBody })
+    expect(answer.status).toBe(202)
+    expect(trips()).toBe(3)
+    const [contact] = await contactsWithEmail(email)
+    expect(contact!.info.extendedFields?.items).toMatchObject({ 'custom.interest': 'pricing' })
+  })
 })

@@ -5,7 +5,7 @@
 import { coerceExtendedValue } from '../../shared/forms.ts'
 import type { CapturePlan } from '../capture/plan.ts'
 import { forgetCatalog, rememberCatalog, resolveCatalog, selectCatalog } from '../db/catalog.ts'
-import type { CatalogRow } from '../db/catalog.ts'
+import type { CatalogEntry, CatalogRow } from '../db/catalog.ts'
 import { captureStatements } from '../db/capture.ts'
 import { markAttemptFailed } from '../db/submissions.ts'
 import type { CatalogHint, ContactsBackend } from './types.ts'
@@ -109,10 +109,7 @@ async function writeContact(
 }
 
 /** Values typed for the field as it exists: an existing field keeps its own data type. */
-function extendedValues(
-  plan: CapturePlan,
-  fields: Map<string, { key: string; displayName: string; dataType?: string }>
-) {
+function extendedValues(plan: CapturePlan, fields: Map<string, CatalogEntry>) {
   const out = []
   for (const planned of plan.extendedValues) {
     const entry = fields.get(planned.displayName)!
@@ -123,7 +120,13 @@ function extendedValues(
       console.warn(`extended field "${planned.displayName}" is ${dataType}; value skipped`)
       continue
     }
-    out.push({ key: entry.key, displayName: planned.displayName, dataType, value })
+    out.push({
+      key: entry.key,
+      displayName: planned.displayName,
+      dataType,
+      value,
+      ...(entry.isNew ? { isNew: true as const } : {}),
+    })
   }
   return out
 }

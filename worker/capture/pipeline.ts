@@ -121,8 +121,12 @@ export async function acceptSubmission(
   if (stored && stored.id !== submissionId)
     return settleReplay(db, req, stored, bodyHash, plan, backend, now)
   if (!recorded.inserted) {
-    if (recorded.recentByEmail >= row.emailLimit) throw rateLimited()
-    // Not recorded, and not a replay: the render token was used by another submission already.
+    // Not recorded, and not a replay: over the per-email limit (the insert counted), or the
+    // render token was used by another submission already.
+    const recent = row.emailKey
+      ? await countRecentByEmail(db, row).first<{ recent: number }>()
+      : undefined
+    if (recent && recent.recent >= row.emailLimit) throw rateLimited()
     throw new TokenReusedError()
   }
   if (recorded.catalog) {
@@ -139,8 +143,6 @@ export async function acceptSubmission(
 interface Recorded {
   /** Whether this request's submission row was inserted. */
   inserted: boolean
-  /** Submissions of the form for the same email in the last minute, before this one. */
-  recentByEmail: number
   /** The submission holding the request's Idempotency-Key, when it has one. */
   stored?: StoredAnswer
   /** The labels and fields to write the contact with, when the batch did not write it. */
@@ -171,7 +173,6 @@ async function recordSubmission(
       ? backend.captureStatements?.(row.id, plan, row.createdDate, known)
       : undefined
   const head = [
-    countRecentByEmail(db, row),
     insertSubmission(db, row),
     submittedEvent(db, row.id, row.createdDate),
     ...(row.idempotencyKey ? [selectAnswerByKey(db, row.formId, row.idempotencyKey)] : []),
@@ -190,10 +191,9 @@ async function recordSubmission(
     forgetCatalog()
     return recordSubmission(db, row, plan, backend, false)
   }
-  const stored = row.idempotencyKey ? results[3]!.results[0] : undefined
+  const stored = row.idempotencyKey ? results[2]!.results[0] : undefined
   const recorded: Recorded = {
-    inserted: results[1]!.meta.changes > 0,
-    recentByEmail: Number(results[0]!.results[0]?.recent ?? 0),
+    inserted: results[0]!.meta.changes > 0,
     ...(stored ? { stored: stored as unknown as StoredAnswer } : {}),
   }
   if (contact) return recorded

@@ -126,12 +126,15 @@ export function captureStatements(db: D1Database, input: CaptureBatchInput): D1P
     )
   }
 
-  // 6. Labels: find or create by display name, then add (never removed by a submission). Only a
-  // clash on the name is ignored: a key taken meanwhile by another name fails the batch, and the
-  // retry picks a free key. All labels in two statements, whatever their number.
+  // 6. Labels: create those new to the catalog (a clash on the name only is ignored: another
+  // writer created it; a key taken meanwhile by another name fails the batch, and the retry picks
+  // a free key), then add them all, found by name (never removed by a submission). A label that
+  // is gone since it was looked up leaves a NULL key, which fails the batch: its retry creates it.
   const item = (path: string) => `json_extract(value, '$.${path}')`
-  if (input.labels.length) {
-    const labels = JSON.stringify(input.labels.map((l) => ({ key: l.key, name: l.displayName })))
+  const named = (entries: CatalogEntry[]) =>
+    JSON.stringify(entries.map((e) => ({ key: e.key, name: e.displayName })))
+  const newLabels = input.labels.filter((l) => l.isNew)
+  if (newLabels.length) {
     statements.push(
       db
         .prepare(
@@ -139,27 +142,27 @@ export function captureStatements(db: D1Database, input: CaptureBatchInput): D1P
            SELECT ${item('key')}, ?1, ${item('name')}, 'USER_DEFINED', ?2, ?2 FROM json_each(?3)
            WHERE true ON CONFLICT (namespace, display_name) DO NOTHING`
         )
-        .bind(CUSTOM_NAMESPACE, now, labels),
+        .bind(CUSTOM_NAMESPACE, now, named(newLabels))
+    )
+  }
+  if (input.labels.length) {
+    statements.push(
       db
         .prepare(
           `INSERT INTO contact_labels (contact_id, label_key)
-           SELECT ${TARGET}, key FROM labels
-           WHERE namespace = ?3 AND display_name IN (SELECT ${item('name')} FROM json_each(?4)) AND ${TARGET} IS NOT NULL
+           SELECT ${TARGET}, (SELECT key FROM labels WHERE namespace = ?3 AND display_name = ${item('name')})
+           FROM json_each(?4) WHERE ${TARGET} IS NOT NULL
            ON CONFLICT DO NOTHING`
         )
-        .bind(...ids, CUSTOM_NAMESPACE, labels)
+        .bind(...ids, CUSTOM_NAMESPACE, named(input.labels))
     )
   }
 
-  // 7. Extended fields: find or create by display name (the stored type wins), then set the values.
-  if (input.extendedFields.length) {
+  // 7. Extended fields the same way (the stored type wins), then the values.
+  const newFields = input.extendedFields.filter((f) => f.isNew)
+  if (newFields.length) {
     const fields = JSON.stringify(
-      input.extendedFields.map((f) => ({
-        key: f.key,
-        name: f.displayName,
-        type: f.dataType ?? 'TEXT',
-        value: JSON.stringify(f.value),
-      }))
+      newFields.map((f) => ({ key: f.key, name: f.displayName, type: f.dataType ?? 'TEXT' }))
     )
     statements.push(
       db
@@ -168,16 +171,24 @@ export function captureStatements(db: D1Database, input: CaptureBatchInput): D1P
            SELECT ${item('key')}, ?1, ${item('name')}, ${item('type')}, 'USER_DEFINED', ?2, ?2 FROM json_each(?3)
            WHERE true ON CONFLICT (namespace, display_name) DO NOTHING`
         )
-        .bind(CUSTOM_NAMESPACE, now, fields),
+        .bind(CUSTOM_NAMESPACE, now, fields)
+    )
+  }
+  if (input.extendedFields.length) {
+    const values = JSON.stringify(
+      input.extendedFields.map((f) => ({ name: f.displayName, value: JSON.stringify(f.value) }))
+    )
+    statements.push(
       db
         .prepare(
           `INSERT INTO contact_extended_values (contact_id, field_key, value)
-           SELECT ${TARGET}, f.key, ${item('value')} FROM json_each(?4) JOIN extended_fields f
-             ON f.namespace = ?3 AND f.display_name = ${item('name')}
-           WHERE ${TARGET} IS NOT NULL
+           SELECT ${TARGET},
+             (SELECT key FROM extended_fields WHERE namespace = ?3 AND display_name = ${item('name')}),
+             ${item('value')}
+           FROM json_each(?4) WHERE ${TARGET} IS NOT NULL
            ON CONFLICT (contact_id, field_key) DO UPDATE SET value = excluded.value`
         )
-        .bind(...ids, CUSTOM_NAMESPACE, fields)
+        .bind(...ids, CUSTOM_NAMESPACE, values)
     )
   }
 

@@ -22,6 +22,8 @@ export interface CatalogEntry {
   displayName: string
   /** For extended fields: the stored type, which wins over the configured one (as on Wix). */
   dataType?: ExtendedFieldDataType
+  /** Not in the catalog when looked up: whoever writes with it creates it. */
+  isNew?: true
 }
 
 export type CatalogTable = 'labels' | 'extended_fields'
@@ -71,7 +73,7 @@ export function resolveCatalog(
       keyCandidates(name).find((k) => !taken.has(k)) ??
       `${customKey(name)}-${crypto.randomUUID().slice(0, 8)}`
     taken.add(key)
-    out.set(name, { key, displayName: name })
+    out.set(name, { key, displayName: name, isNew: true })
   }
   return out
 }
