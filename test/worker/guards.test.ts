@@ -1,6 +1,6 @@
 /** Each guard in front of the public submission endpoint (issue: abuse protection). */
 import { env } from 'cloudflare:workers'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { defineForms } from '../../shared/forms.ts'
 import type { ApiError } from '../../worker/errors.ts'
 import { clientAddress } from '../../worker/guards/client-address.ts'
@@ -215,20 +215,37 @@ describe('rate limits', () => {
     const address = `203.0.113.${Math.floor(Math.random() * 250)}`
     await awayFromWindowEdge()
     const statuses: number[] = []
-    for (let i = 0; i < 21; i++) {
-      const res = await submit(
-        { ...VALID, email: uniqueEmail('addr') },
-        { headers: { 'CF-Connecting-IP': address } }
-      )
+    const emails = Array.from({ length: 21 }, () => uniqueEmail('addr'))
+    for (const email of emails) {
+      const res = await submit({ ...VALID, email }, { headers: { 'CF-Connecting-IP': address } })
       statuses.push(res.status)
     }
     expect(statuses.slice(0, 20)).toEqual(Array(20).fill(202))
     expect(statuses[20]).toBe(429)
+    // The refused one recorded nothing.
+    expect(await submissionsWithEmail(emails[20]!)).toBe(0)
     const other = await submit(
       { ...VALID, email: uniqueEmail() },
       { headers: { 'CF-Connecting-IP': '198.51.100.1' } }
     )
     expect(other.status).toBe(202)
+  }, 60_000)
+
+  it('holds bots from one address to the same limit before counting them', async () => {
+    const address = `203.0.113.${Math.floor(Math.random() * 250)}`
+    await awayFromWindowEdge()
+    const before = await blocked('token-missing')
+    const statuses: number[] = []
+    for (let i = 0; i < 21; i++) {
+      const res = await submit(
+        { ...VALID, email: uniqueEmail('bot-flood') },
+        { token: null, headers: { 'CF-Connecting-IP': address } }
+      )
+      statuses.push(res.status)
+    }
+    expect(statuses.slice(0, 20)).toEqual(Array(20).fill(202))
+    expect(statuses[20]).toBe(429)
+    await vi.waitFor(async () => expect(await blocked('token-missing')).toBe(before + 20))
   }, 60_000)
 
   it('gives 429 to the 6th submission a minute for one email, from any address', async () => {
