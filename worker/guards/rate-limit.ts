@@ -1,11 +1,10 @@
 /**
  * @module
- * The per-address rate limit for requests that cost something before any record is written: a
- * Turnstile siteverify call, a bot's blocked count. By default the Workers Rate Limiting binding
- * counts (approximate, per Cloudflare location, at the limit set in wrangler.toml); a form with its
- * own, lower limit (`rateLimit.perAddress` in forms.config.ts) is counted exactly, per minute, in
- * D1. Submissions that get as far as being recorded are counted per address and per email in the
- * batch that records them (worker/capture/pipeline.ts). Every answer is the same plain 429.
+ * The per-address submission rate limit, checked before any other work. By default the Workers
+ * Rate Limiting binding counts (approximate, per Cloudflare location, at the limit set in
+ * wrangler.toml); a form with its own, lower limit (`rateLimit.perAddress` in forms.config.ts) is
+ * counted exactly, per minute, in D1. The per-email limit is counted where the submission is
+ * recorded (worker/capture/pipeline.ts). Either answer is the same plain 429.
  */
 import type { FormConfig } from '../../shared/forms.ts'
 import { applicationError } from '../errors.ts'
