@@ -84,6 +84,37 @@ describe('POST /v1/forms/:formId/submissions', () => {
     expect(labels).toHaveLength(2)
   })
 
+  it('fills empty fields of the duplicate under append, and keeps the filled ones', async () => {
+    const email = uniqueEmail('fill')
+    await submit({ ...VALID, email, firstName: 'Fay' })
+    await submit({ ...VALID, email, firstName: 'Faye', lastName: 'Lund', company: 'Acme' })
+    const [c] = await contactsWithEmail(email)
+    expect(c!.info.name).toEqual({ first: 'Fay', last: 'Lund' })
+    expect(c!.info.company).toBe('Acme')
+    expect(c!.revision).toBe(2)
+  })
+
+  it('replaces the fields given under overwrite, keeps those not given, and makes the new phone primary', async () => {
+    const email = uniqueEmail('over')
+    const form = { ...forms.demo!, onDuplicate: 'overwrite' as const }
+    const send = (values: Record<string, unknown>) =>
+      acceptSubmission(env.DB, {
+        formId: 'demo',
+        form,
+        rawBody: JSON.stringify({ values: { ...VALID, email, ...values } }),
+      })
+    await send({ firstName: 'Olga', lastName: 'Berg', company: 'Acme', phone: '+1 212 555 0134' })
+    await send({ firstName: 'Olivia', phone: '+1 646 555 0199' })
+    const [c] = await contactsWithEmail(email)
+    expect(c!.info.name).toEqual({ first: 'Olivia', last: 'Berg' })
+    expect(c!.info.company).toBe('Acme')
+    expect(c!.info.phones?.items.map((p) => [p.e164Phone, p.primary])).toEqual([
+      ['+12125550134', false],
+      ['+16465550199', true],
+    ])
+    expect(c!.revision).toBe(2)
+  })
+
   it('adds a new phone as non-primary and keeps the first one primary', async () => {
     const email = uniqueEmail('cat')
     await submit({ ...VALID, email, phone: '+1 212 555 0134' })

@@ -43,40 +43,39 @@ export function captureStatements(db: D1Database, input: CaptureBatchInput): D1P
       .bind(...ids, now, plan.email?.norm ?? plan.phone?.e164Phone ?? null)
   )
 
-  // ?4..?7 of statements 2 and 3.
-  const contactFields = [plan.firstName, plan.lastName, plan.company, plan.jobTitle].map(
-    (v) => v ?? null
+  // 2. Create the contact when the pin is the new id, else update the duplicate (one upsert):
+  // append fills its empty fields only, overwrite replaces the fields given; others stay.
+  const given = (
+    [
+      ['first_name', plan.firstName],
+      ['last_name', plan.lastName],
+      ['company', plan.company],
+      ['job_title', plan.jobTitle],
+    ] as const
+  ).filter(([, value]) => value !== undefined && value !== null)
+  const update = given.map(([column]) =>
+    plan.onDuplicate === 'overwrite'
+      ? `, ${column} = excluded.${column}`
+      : `, ${column} = COALESCE(${column}, excluded.${column})`
   )
-
-  // 2. Create, when no duplicate was pinned.
   statements.push(
     db
       .prepare(
         `INSERT INTO contacts (id, revision, source_type, created_date, updated_date, last_activity_date,
            last_activity_type, first_name, last_name, company, job_title)
-         SELECT ?2, 1, 'OTHER', ?3, ?3, ?3, 'FORM_SUBMITTED', ?4, ?5, ?6, ?7
-         WHERE ${TARGET} = ?2`
+         SELECT t.id, 1, 'OTHER', ?3, ?3, ?3, 'FORM_SUBMITTED', ?4, ?5, ?6, ?7
+         FROM (SELECT ${TARGET} AS id) t WHERE t.id IS NOT NULL
+         ON CONFLICT (id) DO UPDATE SET revision = revision + 1, updated_date = excluded.updated_date,
+           last_activity_date = excluded.last_activity_date, last_activity_type = 'FORM_SUBMITTED'${update.join('')}`
       )
-      .bind(...ids, now, ...contactFields)
+      .bind(
+        ...ids,
+        now,
+        ...[plan.firstName, plan.lastName, plan.company, plan.jobTitle].map((v) => v ?? null)
+      )
   )
 
-  // 3. Or update the duplicate: append fills empty fields only; overwrite replaces given ones.
-  const set = (column: string, n: number) =>
-    plan.onDuplicate === 'overwrite'
-      ? `${column} = COALESCE(?${n}, ${column})`
-      : `${column} = COALESCE(${column}, ?${n})`
-  statements.push(
-    db
-      .prepare(
-        `UPDATE contacts SET revision = revision + 1, updated_date = ?3, last_activity_date = ?3,
-           last_activity_type = 'FORM_SUBMITTED',
-           ${set('first_name', 4)}, ${set('last_name', 5)}, ${set('company', 6)}, ${set('job_title', 7)}
-         WHERE id = ${TARGET} AND id <> ?2`
-      )
-      .bind(...ids, now, ...contactFields)
-  )
-
-  // 4. The email, unless the contact has it already; primary only when it is the first.
+  // 3. The email, unless the contact has it already; primary only when it is the first.
   if (plan.email) {
     statements.push(
       db
@@ -92,7 +91,7 @@ export function captureStatements(db: D1Database, input: CaptureBatchInput): D1P
     )
   }
 
-  // 5. The phone, compared in E.164; added as non-primary under append, made primary under overwrite.
+  // 4. The phone, compared in E.164; added as non-primary under append, made primary under overwrite.
   if (plan.phone) {
     const { phone, e164Phone, countryCode } = plan.phone
     if (plan.onDuplicate === 'overwrite') {
@@ -126,7 +125,7 @@ export function captureStatements(db: D1Database, input: CaptureBatchInput): D1P
     )
   }
 
-  // 6. Labels: create those new to the catalog (a clash on the name only is ignored: another
+  // 5. Labels: create those new to the catalog (a clash on the name only is ignored: another
   // writer created it; a key taken meanwhile by another name fails the batch, and the retry picks
   // a free key), then add them all, found by name (never removed by a submission). A label that
   // is gone since it was looked up leaves a NULL key, which fails the batch: its retry creates it.
@@ -158,7 +157,7 @@ export function captureStatements(db: D1Database, input: CaptureBatchInput): D1P
     )
   }
 
-  // 7. Extended fields the same way (the stored type wins), then the values.
+  // 6. Extended fields the same way (the stored type wins), then the values.
   const newFields = input.extendedFields.filter((f) => f.isNew)
   if (newFields.length) {
     const fields = JSON.stringify(
@@ -192,7 +191,7 @@ export function captureStatements(db: D1Database, input: CaptureBatchInput): D1P
     )
   }
 
-  // 8. The domain event for webhooks: created or updated, whichever happened.
+  // 7. The domain event for webhooks: created or updated, whichever happened.
   statements.push(
     db
       .prepare(
