@@ -7,7 +7,7 @@ export { WixThrottle } from './backends/wix-throttle.ts'
 import type { SubmissionRetry } from './capture/pipeline.ts'
 import { handleRetryBatch, sweepPending } from './capture/retry.ts'
 import { handleError, handleNotFound } from './errors.ts'
-import { pruneRateCounters } from './guards/rate-limit.ts'
+import { sweepRateLimits } from './guards/rate-limit.ts'
 import { adminAuth } from './middleware/admin-auth.ts'
 import { securityHeaders } from './middleware/security-headers.ts'
 import { adminFormRoutes } from './routes/admin-forms.ts'
@@ -79,6 +79,7 @@ export default {
       sweepPending(env),
       dispatchOutbox(env),
       resendStaleDeliveries(env),
+      sweepRateLimits(env.DB),
     ])
     for (const r of results)
       if (r.status === 'rejected') console.error('scheduled sweep failed', r.reason)

@@ -5,7 +5,7 @@ import { defineForms } from '../../shared/forms.ts'
 import type { ApiError } from '../../worker/errors.ts'
 import { clientAddress } from '../../worker/guards/client-address.ts'
 import { acceptSubmission } from '../../worker/capture/pipeline.ts'
-import { limitByAddress } from '../../worker/guards/rate-limit.ts'
+import { limitByAddress, sweepRateLimits } from '../../worker/guards/rate-limit.ts'
 import {
   appError,
   call,
@@ -230,6 +230,47 @@ describe('rate limits', () => {
     )
     expect(other.status).toBe(202)
   }, 60_000)
+
+  it('keeps an address key only for the window: the cron sweep clears it, and old counters', async () => {
+    const email = uniqueEmail('sweep')
+    const res = await submit(
+      { ...VALID, email },
+      { headers: { 'CF-Connecting-IP': '198.51.100.7' } }
+    )
+    expect(res.status).toBe(202)
+    const addressKey = async () =>
+      (
+        await env.DB.prepare('SELECT address_key FROM submissions WHERE submitted_values LIKE ?')
+          .bind(`%${email}%`)
+          .first<{ address_key: string | null }>()
+      )?.address_key
+    expect(await addressKey()).toMatch(/^[0-9a-f]{32}$/)
+    const minute = Math.floor(Date.now() / 60_000)
+    await env.DB.batch([
+      env.DB.prepare('INSERT INTO rate_counters (key, window, count) VALUES (?, ?, 1)').bind(
+        'sweep-old',
+        minute - 5
+      ),
+      env.DB.prepare('INSERT INTO rate_counters (key, window, count) VALUES (?, ?, 1)').bind(
+        'sweep-now',
+        minute
+      ),
+    ])
+
+    const counters = async () =>
+      (
+        await env.DB.prepare("SELECT key FROM rate_counters WHERE key LIKE 'sweep-%'").all<{
+          key: string
+        }>()
+      ).results.map((r) => r.key)
+
+    await sweepRateLimits(env.DB, Date.now() + 60_000)
+    expect(await addressKey()).toMatch(/^[0-9a-f]{32}$/) // still inside the window
+    expect(await counters()).toEqual(['sweep-now'])
+    await sweepRateLimits(env.DB, Date.now() + 3 * 60_000)
+    expect(await addressKey()).toBeNull()
+    expect(await counters()).toEqual([])
+  })
 
   it('holds bots from one address to the same limit before counting them', async () => {
     const address = `203.0.113.${Math.floor(Math.random() * 250)}`

@@ -12,10 +12,10 @@ import { ApiError, applicationError, validationError } from '../errors.ts'
 import { cachedCatalog, forgetCatalog, rememberCatalog, selectCatalog } from '../db/catalog.ts'
 import type { CatalogRow } from '../db/catalog.ts'
 import {
-  countRecentByEmail,
   forgetIdempotencyKey,
   insertSubmission,
   selectAnswerByKey,
+  selectOverLimit,
   submittedEvent,
 } from '../db/submissions.ts'
 import type { StoredAnswer, SubmissionRow } from '../db/submissions.ts'
@@ -33,6 +33,8 @@ export interface SubmissionRequest {
   parsedBody?: unknown
   idempotencyKey?: string
   origin?: string
+  /** The client address (an IPv6 one by its /64), for the per-address rate limit. */
+  address?: string
   /** Where a submission goes whose contact write failed, to be retried with backoff. */
   retries?: Queue<SubmissionRetry>
   /** Where contacts live; D1 (the `db` given) unless set. */
@@ -114,6 +116,8 @@ export async function acceptSubmission(
     // Hashed, so the limit's key is not the address itself.
     emailKey: plan.email ? (await sha256(plan.email.norm)).slice(0, 32) : null,
     emailLimit: req.form.rateLimit.perEmail ?? RATE_LIMIT_DEFAULTS.perEmail,
+    addressKey: req.address ? (await sha256(req.address)).slice(0, 32) : null,
+    addressLimit: req.form.rateLimit.perAddress ?? RATE_LIMIT_DEFAULTS.perAddress,
     limitSince: new Date(Date.parse(now) - 60_000).toISOString(),
   }
   const recorded = await recordSubmission(db, row, plan, backend)
@@ -121,12 +125,10 @@ export async function acceptSubmission(
   if (stored && stored.id !== submissionId)
     return settleReplay(db, req, stored, bodyHash, plan, backend, now)
   if (!recorded.inserted) {
-    // Not recorded, and not a replay: over the per-email limit (the insert counted), or the
-    // render token was used by another submission already.
-    const recent = row.emailKey
-      ? await countRecentByEmail(db, row).first<{ recent: number }>()
-      : undefined
-    if (recent && recent.recent >= row.emailLimit) throw rateLimited()
+    // Not recorded, and not a replay: over a rate limit (the insert counted), or the render
+    // token was used by another submission already.
+    const limited = await selectOverLimit(db, row).first<{ over: number }>()
+    if (limited?.over) throw rateLimited()
     throw new TokenReusedError()
   }
   if (recorded.catalog) {

@@ -262,7 +262,8 @@ export function deleteContactStatements(
   return [
     db
       .prepare(
-        `UPDATE submissions SET submitted_values = '{"erased":true}', context = '{}', email_key = NULL
+        `UPDATE submissions SET submitted_values = '{"erased":true}', context = '{}', email_key = NULL,
+           address_key = NULL
          WHERE contact_id = ?`
       )
       .bind(id),

@@ -20,6 +20,9 @@ export interface SubmissionRow {
   emailKey: string | null
   /** At most this many submissions per form and email key since `limitSince`. */
   emailLimit: number
+  /** The per-address rate limit's key: a hash of the client address; null when unknown. */
+  addressKey: string | null
+  addressLimit: number
   limitSince: string
 }
 
@@ -34,17 +37,20 @@ export interface StoredAnswer {
 }
 
 /**
- * Records a submission, unless its form already recorded `emailLimit` for the same email key since
- * `limitSince` (the per-email rate limit), or one with the same Idempotency-Key or render token.
+ * Records a submission, unless its form already recorded `emailLimit` for the same email key or
+ * `addressLimit` for the same address key since `limitSince` (the rate limits), or one with the
+ * same Idempotency-Key or render token.
  */
 export function insertSubmission(db: D1Database, row: SubmissionRow): D1PreparedStatement {
   return db
     .prepare(
       `INSERT INTO submissions (id, form_id, idempotency_key, body_hash, submitted_values, context, consent,
-         status, response_status, response_body, created_date, render_nonce, email_key)
-       SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, 'pending', ?8, ?9, ?10, ?11, ?12
-       WHERE ?12 IS NULL
-         OR (SELECT COUNT(*) FROM submissions WHERE form_id = ?2 AND email_key = ?12 AND created_date > ?13) < ?14
+         status, response_status, response_body, created_date, render_nonce, email_key, address_key)
+       SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, 'pending', ?8, ?9, ?10, ?11, ?12, ?15
+       WHERE (?12 IS NULL
+         OR (SELECT COUNT(*) FROM submissions WHERE form_id = ?2 AND email_key = ?12 AND created_date > ?13) < ?14)
+         AND (?15 IS NULL
+         OR (SELECT COUNT(*) FROM submissions WHERE form_id = ?2 AND address_key = ?15 AND created_date > ?13) < ?16)
        ON CONFLICT DO NOTHING`
     )
     .bind(
@@ -61,18 +67,28 @@ export function insertSubmission(db: D1Database, row: SubmissionRow): D1Prepared
       row.renderNonce,
       row.emailKey,
       row.limitSince,
-      row.emailLimit
+      row.emailLimit,
+      row.addressKey,
+      row.addressLimit
     )
 }
 
-/** How many submissions the row's form recorded for its email key since `limitSince`. */
-export function countRecentByEmail(db: D1Database, row: SubmissionRow): D1PreparedStatement {
+/** Whether the row's form already recorded its limit of submissions for its email or address. */
+export function selectOverLimit(db: D1Database, row: SubmissionRow): D1PreparedStatement {
+  const recent = (column: string, key: string) =>
+    `(SELECT COUNT(*) FROM submissions WHERE form_id = ?1 AND ${column} = ${key} AND created_date > ?2)`
   return db
     .prepare(
-      `SELECT COUNT(*) AS recent FROM submissions
-       WHERE form_id = ? AND email_key = ? AND created_date > ?`
+      `SELECT ${recent('email_key', '?5')} >= ?3 OR ${recent('address_key', '?6')} >= ?4 AS over`
     )
-    .bind(row.formId, row.emailKey, row.limitSince)
+    .bind(
+      row.formId,
+      row.limitSince,
+      row.emailLimit,
+      row.addressLimit,
+      row.emailKey,
+      row.addressKey
+    )
 }
 
 /** The submission that holds this form's Idempotency-Key, with the answer it was given. */
@@ -101,6 +117,15 @@ export function markAttemptFailed(
       `UPDATE submissions SET attempts = attempts + ?, last_error = ? WHERE id = ? AND status = 'pending'`
     )
     .bind(tries, error.slice(0, 1000), submissionId)
+}
+
+/** Clears the per-address keys of submissions recorded before `before`. */
+export function forgetAddressKeys(db: D1Database, before: string): D1PreparedStatement {
+  return db
+    .prepare(
+      'UPDATE submissions SET address_key = NULL WHERE address_key IS NOT NULL AND created_date < ?'
+    )
+    .bind(before)
 }
 
 /** Frees an Idempotency-Key whose stored answer has expired. */

@@ -1,12 +1,14 @@
 /**
  * @module
- * The per-address submission rate limit, checked before any other work. By default the Workers
- * Rate Limiting binding counts (approximate, per Cloudflare location, at the limit set in
- * wrangler.toml); a form with its own, lower limit (`rateLimit.perAddress` in forms.config.ts) is
- * counted exactly, per minute, in D1. The per-email limit is counted where the submission is
- * recorded (worker/capture/pipeline.ts). Either answer is the same plain 429.
+ * The per-address rate limit for requests that cost something before any record is written: a
+ * Turnstile siteverify call, a bot's blocked count. By default the Workers Rate Limiting binding
+ * counts (approximate, per Cloudflare location, at the limit set in wrangler.toml); a form with its
+ * own, lower limit (`rateLimit.perAddress` in forms.config.ts) is counted exactly, per minute, in
+ * D1. Submissions that get as far as being recorded are counted per address and per email in the
+ * batch that records them (worker/capture/pipeline.ts). Every answer is the same plain 429.
  */
 import type { FormConfig } from '../../shared/forms.ts'
+import { forgetAddressKeys } from '../db/submissions.ts'
 import { applicationError } from '../errors.ts'
 
 export async function limitByAddress(
@@ -40,12 +42,15 @@ async function countInMinute(
   return (row?.count ?? 0) <= limit
 }
 
-/** Drops counters of past minutes (from the cron sweep). */
-export function pruneRateCounters(db: D1Database, now = Date.now()) {
-  return db
-    .prepare('DELETE FROM rate_counters WHERE window < ?')
-    .bind(Math.floor(now / 60_000) - 1)
-    .run()
+/**
+ * From the cron sweep: drops the counters of past minutes, and the address keys of submissions
+ * older than the limit's window (they serve the limit only, and an address is personal data).
+ */
+export async function sweepRateLimits(db: D1Database, now = Date.now()): Promise<void> {
+  await db.batch([
+    db.prepare('DELETE FROM rate_counters WHERE window < ?').bind(Math.floor(now / 60_000) - 1),
+    forgetAddressKeys(db, new Date(now - 2 * 60_000).toISOString()),
+  ])
 }
 
 export function rateLimited() {

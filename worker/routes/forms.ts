@@ -2,8 +2,8 @@
  * @module
  * The public form endpoints used by the widget: the form definition and submissions (JSON from
  * the widget, urlencoded from the no-JavaScript fallback form). In front of the pipeline, cheapest
- * first: origin, size, type, address rate limit, bot checks; the per-email limit is counted where
- * the valid submission is recorded.
+ * first: origin, size, type, bot checks (with the address rate limit held before Turnstile and
+ * for bots); the per-address and per-email limits of the rest are counted where they are recorded.
  */
 import { Hono } from 'hono'
 import type { Context, MiddlewareHandler } from 'hono'
@@ -109,6 +109,7 @@ formRoutes.post('/v1/forms/:formId/submissions', checkOrigin, limitBody, async (
   const rawBody = new TextDecoder().decode(await c.req.arrayBuffer())
   const payload = fallback ? Object.fromEntries(new URLSearchParams(rawBody)) : parseJson(rawBody)
   const idempotencyKey = c.req.header('Idempotency-Key')
+  const address = clientAddress(c.req.raw.headers)
   const request = {
     formId,
     form,
@@ -116,6 +117,7 @@ formRoutes.post('/v1/forms/:formId/submissions', checkOrigin, limitBody, async (
     parsedBody: payload,
     ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
     ...(c.req.header('Origin') ? { origin: c.req.header('Origin')! } : {}),
+    ...(address ? { address } : {}),
     retries: c.env.SUBMISSION_RETRIES,
     backend: contactsBackend(c.env),
   }
@@ -123,8 +125,10 @@ formRoutes.post('/v1/forms/:formId/submissions', checkOrigin, limitBody, async (
   const replayed = fallback ? undefined : await findReplay(c.env.DB, request)
   if (replayed) return jsonAnswer(c, replayed)
 
-  const address = clientAddress(c.req.raw.headers)
-  await limitByAddress(c.env, formId, form, address)
+  // The per-address limit of submissions that pass the bot checks is counted where they are
+  // recorded, exactly and without another call. A form with Turnstile asks siteverify first, so
+  // there the limit comes before that; bots are held to it before they are counted.
+  if (form.spam.turnstile) await limitByAddress(c.env, formId, form, address)
   const verdict = await detectBot(c.env, {
     formId,
     form,
@@ -134,7 +138,10 @@ formRoutes.post('/v1/forms/:formId/submissions', checkOrigin, limitBody, async (
     hostnames: hostnamesOf(form, c.req.url),
     ...(idempotencyKey ? { idempotencyKey } : {}),
   })
-  if (verdict.reason) return answerBot(c, formId, form, verdict.reason, fallback)
+  if (verdict.reason) {
+    if (!form.spam.turnstile) await limitByAddress(c.env, formId, form, address)
+    return answerBot(c, formId, form, verdict.reason, fallback)
+  }
   if (fallback)
     return fallbackSubmission(c, formId, form, rawBody, payload as Record<string, string>)
 
@@ -208,6 +215,7 @@ async function fallbackSubmission(
       rawBody,
       parsedBody: { values, context: referer ? { pageUrl: referer } : {} },
       ...(c.req.header('Origin') ? { origin: c.req.header('Origin')! } : {}),
+      ...(clientAddress(c.req.raw.headers) ? { address: clientAddress(c.req.raw.headers)! } : {}),
       retries: c.env.SUBMISSION_RETRIES,
       backend: contactsBackend(c.env),
     })
