@@ -1,6 +1,8 @@
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import { compileContactFilter } from '../../worker/db/contact-filter.ts'
+import { forgetAddressKeys, insertSubmission } from '../../worker/db/submissions.ts'
+import type { SubmissionRow } from '../../worker/db/submissions.ts'
 
 /** SQLite's plan for a statement, one line per step. */
 async function plan(sql: string, params: unknown[]): Promise<string> {
@@ -45,5 +47,45 @@ describe('indexes', () => {
     const range = await planForFilter({ createdDate: { $gt: '2026-01-01T00:00:00.000Z' } })
     expect(range).toContain('contacts_by_created')
     expect(range).not.toMatch(/SCAN c\b(?! USING)/)
+  })
+})
+
+describe('rate limits', () => {
+  const row: SubmissionRow = {
+    id: 'plan-row',
+    formId: 'demo',
+    idempotencyKey: null,
+    bodyHash: 'h',
+    values: {},
+    context: {},
+    consent: undefined,
+    responseStatus: 202,
+    responseBody: '{}',
+    createdDate: '2026-11-25T00:00:00.000Z',
+    renderNonce: null,
+    emailKey: 'e'.repeat(32),
+    emailLimit: 5,
+    addressKey: 'a'.repeat(32),
+    addressLimit: 20,
+    limitSince: '2026-11-24T23:59:00.000Z',
+  }
+  /** The plan of a statement as the worker builds it, with its own SQL and values. */
+  const planOf = (statement: D1PreparedStatement) => {
+    const { statement: sql, params } = statement as unknown as {
+      statement: string
+      params: unknown[]
+    }
+    return plan(sql, params)
+  }
+
+  it('counts recent submissions per email and per address through their indexes', async () => {
+    const p = await planOf(insertSubmission(env.DB, row))
+    expect(p).toContain('submissions_by_email_key')
+    expect(p).toContain('submissions_by_address_key')
+  })
+
+  it('finds the address keys to forget through the partial index', async () => {
+    const p = await planOf(forgetAddressKeys(env.DB, '2026-11-25T00:00:00.000Z'))
+    expect(p).toContain('submissions_by_address_key')
   })
 })
