@@ -1,5 +1,5 @@
 import { env } from 'cloudflare:workers'
-import { d1Backend } from '../../worker/backends/d1.ts'
+import { d1Backend } from '../../worker/stores/d1-store.ts'
 import { captureSuite } from './capture-suite.ts'
 import { queryContacts } from './helpers.ts'
 

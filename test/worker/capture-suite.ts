@@ -8,8 +8,8 @@ import forms from '../../forms.config.ts'
 import type { Contact } from '../../shared/contact.ts'
 import { defineForms } from '../../shared/forms.ts'
 import type { FormConfig } from '../../shared/forms.ts'
-import type { ContactsBackend } from '../../worker/backends/types.ts'
-import { acceptSubmission } from '../../worker/capture/pipeline.ts'
+import type { ContactsBackend } from '../../worker/stores/contact-store.ts'
+import { acceptSubmission } from '../../worker/capture/accept.ts'
 import { uniqueEmail } from './helpers.ts'
 
 export interface CaptureHarness {

@@ -4,8 +4,8 @@
  */
 import { env } from 'cloudflare:workers'
 import { inject } from 'vitest'
-import { wixBackend } from '../../worker/backends/wix.ts'
-import { siteThrottle } from '../../worker/backends/wix-throttle.ts'
+import { wixBackend } from '../../worker/stores/wix-store.ts'
+import { siteThrottle } from '../../worker/stores/wix-throttle.ts'
 import { captureSuite } from './capture-suite.ts'
 import { wixPeer } from './wix-peer.ts'
 

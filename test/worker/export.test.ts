@@ -4,8 +4,8 @@
  */
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
-import { compileContactFilter } from '../../worker/db/contact-filter.ts'
-import { pageQuery } from '../../worker/db/contacts.ts'
+import { compileContactFilter } from '../../worker/db/query/contact-fields.ts'
+import { pageQuery } from '../../worker/db/contact-reads.ts'
 import { queryContacts } from './helpers.ts'
 
 const TOTAL = 10_000

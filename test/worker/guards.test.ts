@@ -2,9 +2,9 @@
 import { env } from 'cloudflare:workers'
 import { describe, expect, it, vi } from 'vitest'
 import { defineForms } from '../../shared/forms.ts'
-import type { ApiError } from '../../worker/errors.ts'
+import type { ApiError } from '../../worker/http/errors.ts'
 import { clientAddress } from '../../worker/guards/client-address.ts'
-import { acceptSubmission } from '../../worker/capture/pipeline.ts'
+import { acceptSubmission } from '../../worker/capture/accept.ts'
 import { limitByAddress, sweepRateLimits } from '../../worker/guards/rate-limit.ts'
 import {
   appError,

@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import { defineForms } from '../../shared/forms.ts'
-import { acceptSubmission } from '../../worker/capture/pipeline.ts'
+import { acceptSubmission } from '../../worker/capture/accept.ts'
 import { queryContacts } from './helpers.ts'
 
 // A form with no email field: the pipeline must fall back to the phone, compared in E.164.

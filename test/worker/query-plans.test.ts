@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
-import { compileContactFilter } from '../../worker/db/contact-filter.ts'
+import { compileContactFilter } from '../../worker/db/query/contact-fields.ts'
 import { forgetAddressKeys, insertSubmission } from '../../worker/db/submissions.ts'
 import type { SubmissionRow } from '../../worker/db/submissions.ts'
 

@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import forms from '../../forms.config.ts'
-import { acceptSubmission } from '../../worker/capture/pipeline.ts'
+import { acceptSubmission } from '../../worker/capture/accept.ts'
 import { contactsWithEmail, uniqueEmail } from './helpers.ts'
 
 /** The real D1 binding, counting every call that goes to the database. */

@@ -2,7 +2,7 @@ import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import { contactSchema } from '../../shared/contact.ts'
 import forms from '../../forms.config.ts'
-import { acceptSubmission } from '../../worker/capture/pipeline.ts'
+import { acceptSubmission } from '../../worker/capture/accept.ts'
 import { admin, contactsWithEmail, renderToken, submit, uniqueEmail, VALID } from './helpers.ts'
 
 describe('POST /v1/forms/:formId/submissions', () => {

@@ -2,7 +2,7 @@
 import { env } from 'cloudflare:workers'
 import { afterEach, describe, expect, it } from 'vitest'
 import { defineForms } from '../../shared/forms.ts'
-import { ApiError } from '../../worker/errors.ts'
+import { ApiError } from '../../worker/http/errors.ts'
 import { detectBot } from '../../worker/guards/bots.ts'
 import { SITEVERIFY_URL } from '../../worker/guards/turnstile.ts'
 import { renderToken } from './helpers.ts'

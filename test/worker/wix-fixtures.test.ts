@@ -7,8 +7,8 @@
 import { env } from 'cloudflare:workers'
 import { afterEach, describe, expect, it } from 'vitest'
 import forms from '../../forms.config.ts'
-import { wixBackend } from '../../worker/backends/wix.ts'
-import { acceptSubmission } from '../../worker/capture/pipeline.ts'
+import { wixBackend } from '../../worker/stores/wix-store.ts'
+import { acceptSubmission } from '../../worker/capture/accept.ts'
 
 const realFetch = globalThis.fetch
 afterEach(() => void (globalThis.fetch = realFetch))
@@ -189,7 +189,7 @@ describe('the Wix backend with documented Wix answers', () => {
 
 describe('a Wix backend without its settings', () => {
   it('still records the submission, pending, with the problem noted', async () => {
-    const { contactsBackend } = await import('../../worker/backends/index.ts')
+    const { contactsBackend } = await import('../../worker/stores/select-store.ts')
     const backend = contactsBackend({ ...env, CONTACTS_BACKEND: 'wix', WIX_SITE_ID: 'site' } as Env)
     const answer = await acceptSubmission(env.DB, {
       formId: 'demo',

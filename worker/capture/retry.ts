@@ -6,12 +6,12 @@
  */
 import type { CleanValue, SubmissionContext } from '../../shared/submission.ts'
 import { markFailed, selectStalePending, selectSubmission } from '../db/submissions.ts'
-import { forms } from '../forms.ts'
-import type { SubmissionRetry } from './pipeline.ts'
+import { forms } from '../configured-forms.ts'
+import type { SubmissionRetry } from './accept.ts'
 import { planCapture } from './plan.ts'
-import { d1Backend } from '../backends/d1.ts'
-import { contactsBackend } from '../backends/index.ts'
-import type { ContactsBackend } from '../backends/types.ts'
+import { d1Backend } from '../stores/d1-store.ts'
+import { contactsBackend } from '../stores/select-store.ts'
+import type { ContactsBackend } from '../stores/contact-store.ts'
 
 /** Writes the contact of a recorded submission; true when done (or nothing was left to do). */
 export async function retrySubmission(

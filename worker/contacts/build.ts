@@ -8,7 +8,7 @@ import type { CountryCode } from 'libphonenumber-js'
 import type { Contact, ContactInfo, ContactInfoInput } from '../../shared/contact.ts'
 import { isValidEmail } from '../../shared/email.ts'
 import type { FieldViolation } from '../../shared/errors.ts'
-import { applicationError, validationError } from '../errors.ts'
+import { applicationError, validationError } from '../http/errors.ts'
 
 /** The info of a contact after `patch`: each part it names replaces that part whole. */
 export function applyInfo(current: ContactInfo, patch: ContactInfoInput): ContactInfo {

@@ -6,7 +6,7 @@
  */
 import type { FormConfig } from '../../shared/forms.ts'
 import { honeypotName } from '../../shared/forms.ts'
-import { ApiError, applicationError } from '../errors.ts'
+import { ApiError, applicationError } from '../http/errors.ts'
 import { verifyToken } from './render-token.ts'
 import { verifyTurnstile } from './turnstile.ts'
 

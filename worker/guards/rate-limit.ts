@@ -9,7 +9,7 @@
  */
 import type { FormConfig } from '../../shared/forms.ts'
 import { forgetAddressKeys } from '../db/submissions.ts'
-import { applicationError } from '../errors.ts'
+import { applicationError } from '../http/errors.ts'
 
 export async function limitByAddress(
   env: Env,

@@ -5,7 +5,7 @@
  * only ids, so the entity is read when the event is delivered: the contact as it is then (absent
  * when it has since been deleted).
  */
-import { getContact } from '../db/contacts.ts'
+import { getContact } from '../db/contact-reads.ts'
 
 export const SUBMISSION_FQDN = 'contact-capture.v1.form_submission'
 

@@ -4,7 +4,7 @@
  */
 import forms from '../forms.config.ts'
 import type { FormConfig } from '../shared/forms.ts'
-import { applicationError } from './errors.ts'
+import { applicationError } from './http/errors.ts'
 
 export { forms }
 

@@ -14,12 +14,12 @@ import {
   renameEntry,
   toExtendedField,
   toLabel,
-} from '../db/catalog-admin.ts'
-import type { CatalogKind } from '../db/catalog-admin.ts'
-import { compileFilter, readInstant, scalar } from '../db/filter.ts'
-import type { FieldRule, Operator } from '../db/filter.ts'
-import { applicationError } from '../errors.ts'
-import { validate } from '../middleware/validate.ts'
+} from '../db/catalog-entries.ts'
+import type { CatalogKind } from '../db/catalog-entries.ts'
+import { compileFilter, readInstant, scalar } from '../db/query/compile.ts'
+import type { FieldRule, Operator } from '../db/query/compile.ts'
+import { applicationError } from './errors.ts'
+import { validate } from './middleware/validate.ts'
 import { intParam, queryBody, sortOf } from './query-params.ts'
 
 interface CatalogApi {

@@ -4,11 +4,16 @@
  */
 import { coerceExtendedValue } from '../../shared/forms.ts'
 import type { CapturePlan } from '../capture/plan.ts'
-import { forgetCatalog, rememberCatalog, resolveCatalog, selectCatalog } from '../db/catalog.ts'
-import type { CatalogEntry, CatalogRow } from '../db/catalog.ts'
-import { captureStatements } from '../db/capture.ts'
+import {
+  forgetCatalog,
+  rememberCatalog,
+  resolveCatalog,
+  selectCatalog,
+} from '../db/catalog-lookup.ts'
+import type { CatalogEntry, CatalogRow } from '../db/catalog-lookup.ts'
+import { captureStatements } from '../db/capture-batch.ts'
 import { markAttemptFailed } from '../db/submissions.ts'
-import type { CatalogHint, ContactsBackend } from './types.ts'
+import type { CatalogHint, ContactsBackend } from './contact-store.ts'
 
 export function d1Backend(db: D1Database): ContactsBackend {
   return {

@@ -19,25 +19,25 @@ import {
 import { mergeContacts } from '../contacts/merge.ts'
 import { parseProjection, project } from '../contacts/projection.ts'
 import type { Projection } from '../contacts/projection.ts'
-import { existingKeys } from '../db/catalog-admin.ts'
+import { existingKeys } from '../db/catalog-entries.ts'
 import {
   compileContactFilter,
   contactSortExpression,
   mentionsCustomField,
-} from '../db/contact-filter.ts'
-import type { ExtendedFieldTypes } from '../db/contact-filter.ts'
+} from '../db/query/contact-fields.ts'
+import type { ExtendedFieldTypes } from '../db/query/contact-fields.ts'
 import {
   deleteContactStatements,
   duplicateKeysOf,
   outboxStatement,
   writeContactStatements,
 } from '../db/contact-writes.ts'
-import { getContact, getContacts, resolveAlias, selectContacts } from '../db/contacts.ts'
-import { join } from '../db/filter.ts'
-import type { SqlCondition } from '../db/filter.ts'
+import { getContact, getContacts, resolveAlias, selectContacts } from '../db/contact-reads.ts'
+import { join } from '../db/query/compile.ts'
+import type { SqlCondition } from '../db/query/compile.ts'
 import { normalizeEmail } from '../../shared/email.ts'
-import { applicationError } from '../errors.ts'
-import { validate } from '../middleware/validate.ts'
+import { applicationError } from './errors.ts'
+import { validate } from './middleware/validate.ts'
 import { intParam, listParam, queryBody, sortOf } from './query-params.ts'
 
 type AppContext = Context<{ Bindings: Env }>

@@ -5,7 +5,7 @@
  */
 import type { Context } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
-import type { ErrorBody, FieldViolation } from '../shared/errors.ts'
+import type { ErrorBody, FieldViolation } from '../../shared/errors.ts'
 
 /** An error with a status and an envelope: thrown anywhere, answered by `handleError`. */
 export class ApiError extends Error {

@@ -8,9 +8,14 @@ import { submissionSchema, toFieldViolations } from '../../shared/submission.ts'
 import { RATE_LIMIT_DEFAULTS } from '../../shared/forms.ts'
 import type { FormConfig } from '../../shared/forms.ts'
 import { rateLimited } from '../guards/rate-limit.ts'
-import { ApiError, applicationError, validationError } from '../errors.ts'
-import { cachedCatalog, forgetCatalog, rememberCatalog, selectCatalog } from '../db/catalog.ts'
-import type { CatalogRow } from '../db/catalog.ts'
+import { ApiError, applicationError, validationError } from '../http/errors.ts'
+import {
+  cachedCatalog,
+  forgetCatalog,
+  rememberCatalog,
+  selectCatalog,
+} from '../db/catalog-lookup.ts'
+import type { CatalogRow } from '../db/catalog-lookup.ts'
 import {
   forgetIdempotencyKey,
   insertSubmission,
@@ -20,8 +25,8 @@ import {
 } from '../db/submissions.ts'
 import type { StoredAnswer, SubmissionRow } from '../db/submissions.ts'
 import { planCapture } from './plan.ts'
-import { d1Backend } from '../backends/d1.ts'
-import type { CatalogHint, ContactsBackend } from '../backends/types.ts'
+import { d1Backend } from '../stores/d1-store.ts'
+import type { CatalogHint, ContactsBackend } from '../stores/contact-store.ts'
 import type { CapturePlan } from './plan.ts'
 
 export interface SubmissionRequest {

@@ -2,10 +2,10 @@
  * @module
  * The contacts backend of this deployment: `CONTACTS_BACKEND` is `d1` (default) or `wix`.
  */
-import type { ContactsBackend } from './types.ts'
+import type { ContactsBackend } from './contact-store.ts'
 import { markAttemptFailed } from '../db/submissions.ts'
-import { d1Backend } from './d1.ts'
-import { wixBackend } from './wix.ts'
+import { d1Backend } from './d1-store.ts'
+import { wixBackend } from './wix-store.ts'
 import { siteThrottle } from './wix-throttle.ts'
 
 export const WIX_API_BASE = 'https://www.wixapis.com'

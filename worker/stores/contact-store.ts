@@ -4,7 +4,7 @@
  * backend to write the contact; D1 (default) or a Wix site's contact list.
  */
 import type { CapturePlan } from '../capture/plan.ts'
-import type { CatalogRow } from '../db/catalog.ts'
+import type { CatalogRow } from '../db/catalog-lookup.ts'
 
 /** Label and extended-field rows the pipeline already read from D1 (used by the D1 backend). */
 export interface CatalogHint {

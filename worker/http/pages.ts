@@ -4,8 +4,8 @@
  * Values are escaped by hono/html.
  */
 import { html } from 'hono/html'
-import type { FieldViolation } from '../shared/errors.ts'
-import type { FormConfig } from '../shared/forms.ts'
+import type { FieldViolation } from '../../shared/errors.ts'
+import type { FormConfig } from '../../shared/forms.ts'
 
 function page(title: string, body: ReturnType<typeof html>) {
   return html`<!doctype html>

@@ -4,7 +4,7 @@
  * emails, phones, addresses, labels and extended values come back in one round trip.
  */
 import type { Contact, ContactEmail, ContactPhone } from '../../shared/contact.ts'
-import type { SqlCondition } from './filter.ts'
+import type { SqlCondition } from './query/compile.ts'
 import { withDerivedFields } from '../contacts/build.ts'
 
 interface ContactRow {

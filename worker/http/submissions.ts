@@ -5,11 +5,11 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
 import { retrySubmission } from '../capture/retry.ts'
-import { contactsBackend } from '../backends/index.ts'
+import { contactsBackend } from '../stores/select-store.ts'
 import { selectSubmissionsByStatus } from '../db/submissions.ts'
 import type { SubmissionListRow } from '../db/submissions.ts'
-import { applicationError } from '../errors.ts'
-import { validate } from '../middleware/validate.ts'
+import { applicationError } from './errors.ts'
+import { validate } from './middleware/validate.ts'
 
 const listQuery = z.object({
   status: z.enum(['pending', 'processed', 'failed']).default('pending'),

@@ -5,7 +5,7 @@
 import { zValidator } from '@hono/zod-validator'
 import type { ValidationTargets } from 'hono'
 import type { z } from 'zod'
-import { toFieldViolations } from '../../shared/submission.ts'
+import { toFieldViolations } from '../../../shared/submission.ts'
 import { validationError } from '../errors.ts'
 
 export const validate = <T extends z.ZodType, Target extends keyof ValidationTargets>(

@@ -4,7 +4,7 @@
  * automated per reason over the last 30 days.
  */
 import { Hono } from 'hono'
-import { forms } from '../forms.ts'
+import { forms } from '../configured-forms.ts'
 
 export const adminFormRoutes = new Hono<{ Bindings: Env }>()
 

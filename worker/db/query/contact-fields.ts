@@ -4,8 +4,8 @@
  * SQL for each against `contacts c`. List fields are written as `c.id IN (SELECT contact_id …)`
  * so SQLite answers them from the child table's index (emails by `email_norm`, labels by key).
  */
-import { normalizeEmail } from '../../shared/email.ts'
-import type { ExtendedFieldDataType } from '../../shared/forms.ts'
+import { normalizeEmail } from '../../../shared/email.ts'
+import type { ExtendedFieldDataType } from '../../../shared/forms.ts'
 import {
   compileFilter,
   filterError,
@@ -15,8 +15,8 @@ import {
   readNumber,
   readString,
   scalar,
-} from './filter.ts'
-import type { FieldRule, Operator, SqlCondition, ValueReader } from './filter.ts'
+} from './compile.ts'
+import type { FieldRule, Operator, SqlCondition, ValueReader } from './compile.ts'
 
 const RANGE: Operator[] = ['$eq', '$ne', '$gt', '$gte', '$lt', '$lte']
 const TEXT: Operator[] = ['$eq', '$ne', '$in', '$exists', '$startsWith']

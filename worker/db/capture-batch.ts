@@ -9,8 +9,8 @@
  * value read earlier: 20 concurrent submissions for one address end in one contact.
  */
 import type { CapturePlan } from '../capture/plan.ts'
-import type { CatalogEntry } from './catalog.ts'
-import { CUSTOM_NAMESPACE } from './catalog.ts'
+import type { CatalogEntry } from './catalog-lookup.ts'
+import { CUSTOM_NAMESPACE } from './catalog-lookup.ts'
 import { CONTACT_FQDN } from './contact-writes.ts'
 
 export interface CaptureBatchInput {

@@ -4,8 +4,8 @@
  */
 import { Hono } from 'hono'
 import { z } from 'zod'
-import { applicationError } from '../errors.ts'
-import { validate } from '../middleware/validate.ts'
+import { applicationError } from './errors.ts'
+import { validate } from './middleware/validate.ts'
 
 const listQuery = z.object({
   status: z.enum(['queued', 'delivered', 'failed', 'disabled']).optional(),

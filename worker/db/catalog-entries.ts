@@ -4,9 +4,9 @@
  * delete. The two tables have the same shape; `CatalogKind` names what differs.
  */
 import type { ExtendedFieldDataType } from '../../shared/forms.ts'
-import { CUSTOM_NAMESPACE, resolveCatalog, selectCatalog } from './catalog.ts'
-import type { CatalogRow } from './catalog.ts'
-import type { SqlCondition } from './filter.ts'
+import { CUSTOM_NAMESPACE, resolveCatalog, selectCatalog } from './catalog-lookup.ts'
+import type { CatalogRow } from './catalog-lookup.ts'
+import type { SqlCondition } from './query/compile.ts'
 import { CONTACT_FQDN } from './contact-writes.ts'
 
 export type CatalogKind = 'labels' | 'extended_fields'

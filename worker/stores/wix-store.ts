@@ -14,7 +14,7 @@ import { coerceExtendedValue } from '../../shared/forms.ts'
 import type { ExtendedFieldDataType } from '../../shared/forms.ts'
 import type { CapturePlan } from '../capture/plan.ts'
 import { markAttemptFailed } from '../db/submissions.ts'
-import type { ContactsBackend } from './types.ts'
+import type { ContactsBackend } from './contact-store.ts'
 import { RetryLater, wixClient } from './wix-client.ts'
 import type { WixClientOptions } from './wix-client.ts'
 
