@@ -2,7 +2,7 @@
  * The forms this site serves. Each key is a form id, used in `<contact-form form="...">`.
  * The file is checked at `npm start`, `npm test` and deploy; a mistake names the form and field.
  */
-import { defineForms } from './shared/forms.ts'
+import { defineForms } from './shared/forms-config.ts'
 
 export default defineForms({
   demo: {

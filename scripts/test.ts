@@ -65,6 +65,8 @@ count(
   'build the widget'
 )
 await step('type check', 'tsc', ['-b'])
+// Fails when wrangler.toml or the installed workerd changed since `npm run types` last ran.
+await step('worker types up to date', 'wrangler', ['types', '--env-file=/dev/null', '--check'])
 await step('format', 'prettier', ['--check', '--log-level=warn', '.'])
 
 const browser = await ensureChromium()

@@ -79,6 +79,38 @@ export type ContactInfo = z.infer<typeof contactInfoSchema>
 export type ContactEmail = z.infer<typeof contactEmailSchema>
 export type ContactPhone = z.infer<typeof contactPhoneSchema>
 
+/** Fills the derived, read-only parts of a contact from its info. */
+export function withDerivedFields(contact: Contact): Contact {
+  const primaryEmail = contact.info.emails?.items.find((e) => e.primary)
+  const primaryPhone = contact.info.phones?.items.find((p) => p.primary)
+  const { primaryEmail: _e, primaryPhone: _p, ...rest } = contact
+  return {
+    ...rest,
+    primaryInfo: {
+      ...(primaryEmail ? { email: primaryEmail.email } : {}),
+      ...(primaryPhone ? { phone: primaryPhone.phone } : {}),
+    },
+    ...(primaryEmail
+      ? {
+          primaryEmail: {
+            email: primaryEmail.email,
+            subscriptionStatus: contact.primaryEmail?.subscriptionStatus ?? 'NOT_SET',
+            deliverabilityStatus: contact.primaryEmail?.deliverabilityStatus ?? 'NOT_SET',
+          },
+        }
+      : {}),
+    ...(primaryPhone
+      ? {
+          primaryPhone: {
+            ...(primaryPhone.countryCode ? { countryCode: primaryPhone.countryCode } : {}),
+            ...(primaryPhone.e164Phone ? { e164Phone: primaryPhone.e164Phone } : {}),
+            phone: primaryPhone.phone,
+          },
+        }
+      : {}),
+  }
+}
+
 /** `pagingMetadata` of list and query answers (offset paging). */
 export interface PagingMetadata {
   count: number

@@ -3,8 +3,8 @@
  * The public form definition served by `GET /v1/forms/:formId`: what a browser needs to render a
  * form, and nothing of the labels, extended-field mapping or webhook targets behind it.
  */
-import { honeypotName } from './forms.ts'
-import type { FieldConfig, FieldType, FormConfig } from './forms.ts'
+import type { FieldConfig, FieldType, FormConfig } from './forms-config.ts'
+import { honeypotName } from './honeypot.ts'
 
 export interface PublicField {
   name: string

@@ -6,8 +6,8 @@
 import { z } from 'zod'
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/min'
 import { cleanEmail, isValidEmail } from './email.ts'
-import { coerceExtendedValue } from './forms.ts'
-import type { FieldConfig, FormConfig } from './forms.ts'
+import { coerceExtendedValue } from './extended-values.ts'
+import type { FieldConfig, FormConfig } from './forms-config.ts'
 import { maxLengthOf, optionsOf } from './definition.ts'
 import type { FieldViolation, ViolatedRule } from './errors.ts'
 

@@ -3,8 +3,8 @@
  * The site's configured forms, loaded once per isolate from forms.config.ts (checked on import).
  */
 import forms from '../forms.config.ts'
-import type { FormConfig } from '../shared/forms.ts'
-import { applicationError } from './http/errors.ts'
+import type { FormConfig } from '../shared/forms-config.ts'
+import { applicationError } from '../shared/api-error.ts'
 
 export { forms }
 

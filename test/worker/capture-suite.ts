@@ -6,16 +6,16 @@ import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import forms from '../../forms.config.ts'
 import type { Contact } from '../../shared/contact.ts'
-import { defineForms } from '../../shared/forms.ts'
-import type { FormConfig } from '../../shared/forms.ts'
-import type { ContactsBackend } from '../../worker/stores/contact-store.ts'
+import { defineForms } from '../../shared/forms-config.ts'
+import type { FormConfig } from '../../shared/forms-config.ts'
+import type { ContactStore } from '../../worker/stores/contact-store.ts'
 import { acceptSubmission } from '../../worker/capture/accept.ts'
 import { uniqueEmail } from './helpers.ts'
 
 export interface CaptureHarness {
   name: string
   /** A backend for one test (for Wix: a site of its own, so budgets and faults never mix). */
-  backend(): ContactsBackend
+  backend(): ContactStore
   /** The contacts, where the backend keeps them, that have this email or phone. */
   contactsWith(filter: { email?: string; phone?: string }): Promise<Contact[]>
 }
@@ -42,7 +42,7 @@ async function statusOf(id: string) {
 
 export function captureSuite(h: CaptureHarness) {
   const send = (
-    backend: ContactsBackend,
+    backend: ContactStore,
     values: Record<string, unknown>,
     form: FormConfig = forms.demo!,
     formId = 'demo',
@@ -52,7 +52,7 @@ export function captureSuite(h: CaptureHarness) {
       formId,
       form,
       rawBody: JSON.stringify({ values }),
-      backend,
+      store: backend,
       ...(idempotencyKey ? { idempotencyKey } : {}),
     })
 

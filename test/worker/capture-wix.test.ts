@@ -4,7 +4,7 @@
  */
 import { env } from 'cloudflare:workers'
 import { inject } from 'vitest'
-import { wixBackend } from '../../worker/stores/wix-store.ts'
+import { wixStore } from '../../worker/stores/wix-store.ts'
 import { siteThrottle } from '../../worker/stores/wix-throttle.ts'
 import { captureSuite } from './capture-suite.ts'
 import { wixPeer } from './wix-peer.ts'
@@ -13,7 +13,7 @@ captureSuite({
   name: 'Wix (a real Contacts v4 peer over HTTP)',
   backend: () => {
     const siteId = `site-${crypto.randomUUID()}`
-    return wixBackend({
+    return wixStore({
       db: env.DB,
       apiBase: inject('wixProxyUrl'),
       apiKey: inject('wixPeerKey'),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import forms from '../../forms.config.ts'
-import { defineForms, FormsConfigError } from '../../shared/forms.ts'
+import { defineForms, FormsConfigError } from '../../shared/forms-config.ts'
 import { call } from './helpers.ts'
 
 const base = {

@@ -1,8 +1,8 @@
 /** Each guard in front of the public submission endpoint (issue: abuse protection). */
 import { env } from 'cloudflare:workers'
 import { describe, expect, it, vi } from 'vitest'
-import { defineForms } from '../../shared/forms.ts'
-import type { ApiError } from '../../worker/http/errors.ts'
+import { defineForms } from '../../shared/forms-config.ts'
+import type { ApiError } from '../../shared/api-error.ts'
 import { clientAddress } from '../../worker/guards/client-address.ts'
 import { acceptSubmission } from '../../worker/capture/accept.ts'
 import { limitByAddress, sweepRateLimits } from '../../worker/guards/rate-limit.ts'

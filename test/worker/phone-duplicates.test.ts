@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
-import { defineForms } from '../../shared/forms.ts'
+import { defineForms } from '../../shared/forms-config.ts'
 import { acceptSubmission } from '../../worker/capture/accept.ts'
 import { queryContacts } from './helpers.ts'
 

@@ -6,8 +6,8 @@ import { createExecutionContext, createMessageBatch, getQueueResult } from 'clou
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import forms from '../../forms.config.ts'
-import { d1Backend } from '../../worker/stores/d1-store.ts'
-import type { ContactsBackend } from '../../worker/stores/contact-store.ts'
+import { d1Store } from '../../worker/stores/d1-store.ts'
+import type { ContactStore } from '../../worker/stores/contact-store.ts'
 import { acceptSubmission } from '../../worker/capture/accept.ts'
 import type { SubmissionRetry } from '../../worker/capture/accept.ts'
 import { handleRetryBatch, retryDelaySeconds, sweepPending } from '../../worker/capture/retry.ts'
@@ -161,8 +161,8 @@ describe('Idempotency-Key', () => {
     const key = crypto.randomUUID()
     let release!: () => void
     const gate = new Promise<void>((r) => (release = r))
-    const d1 = d1Backend(env.DB)
-    const slow: ContactsBackend = {
+    const d1 = d1Store(env.DB)
+    const slow: ContactStore = {
       name: 'd1',
       writeSubmission: async (...args) => {
         await gate
@@ -170,7 +170,7 @@ describe('Idempotency-Key', () => {
       },
     }
     const request = { formId: 'demo', form: forms.demo!, rawBody: body(email), idempotencyKey: key }
-    const first = acceptSubmission(env.DB, { ...request, backend: slow })
+    const first = acceptSubmission(env.DB, { ...request, store: slow })
     await new Promise((r) => setTimeout(r, 50))
     const second = await acceptSubmission(env.DB, request).catch((e: unknown) => e)
     expect(second).toMatchObject({ status: 409, body: appError('IDEMPOTENCY_KEY_IN_FLIGHT') })

@@ -1,8 +1,8 @@
 /** Turnstile, with Cloudflare's siteverify replaced by a stub of outbound fetch (it is unreachable here). */
 import { env } from 'cloudflare:workers'
 import { afterEach, describe, expect, it } from 'vitest'
-import { defineForms } from '../../shared/forms.ts'
-import { ApiError } from '../../worker/http/errors.ts'
+import { defineForms } from '../../shared/forms-config.ts'
+import { ApiError } from '../../shared/api-error.ts'
 import { detectBot } from '../../worker/guards/bots.ts'
 import { SITEVERIFY_URL } from '../../worker/guards/turnstile.ts'
 import { renderToken } from './helpers.ts'

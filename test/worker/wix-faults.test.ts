@@ -7,7 +7,7 @@ import { createExecutionContext, createMessageBatch, getQueueResult } from 'clou
 import { env } from 'cloudflare:workers'
 import { describe, expect, inject, it } from 'vitest'
 import forms from '../../forms.config.ts'
-import { wixBackend } from '../../worker/stores/wix-store.ts'
+import { wixStore } from '../../worker/stores/wix-store.ts'
 import { siteThrottle } from '../../worker/stores/wix-throttle.ts'
 import type { SubmissionRetry } from '../../worker/capture/accept.ts'
 import { acceptSubmission } from '../../worker/capture/accept.ts'
@@ -29,7 +29,7 @@ async function requestsFor(siteId: string): Promise<number> {
 }
 
 function backendFor(siteId: string, timeoutMs = 400) {
-  return wixBackend({
+  return wixStore({
     db: env.DB,
     apiBase: proxy,
     apiKey: inject('wixPeerKey'),
@@ -44,7 +44,7 @@ const submit = (siteId: string, email: string, extra: Record<string, unknown> = 
     formId: 'demo',
     form: forms.demo!,
     rawBody: JSON.stringify({ values: { email, consent: true, ...extra } }),
-    backend: backendFor(siteId),
+    store: backendFor(siteId),
   })
 
 async function expectProcessedOnce(submissionId: string, email: string) {
@@ -157,7 +157,7 @@ describe('the Wix throttle', () => {
             rawBody: JSON.stringify({
               values: { email: `burst-${run}-${i + k}@example.com`, consent: true },
             }),
-            backend,
+            store: backend,
           })
         )
       )

@@ -7,7 +7,7 @@
 import { env } from 'cloudflare:workers'
 import { afterEach, describe, expect, it } from 'vitest'
 import forms from '../../forms.config.ts'
-import { wixBackend } from '../../worker/stores/wix-store.ts'
+import { wixStore } from '../../worker/stores/wix-store.ts'
 import { acceptSubmission } from '../../worker/capture/accept.ts'
 
 const realFetch = globalThis.fetch
@@ -127,7 +127,7 @@ describe('the Wix backend with documented Wix answers', () => {
       return new Response('unexpected', { status: 599 })
     }) as typeof fetch
 
-    const backend = wixBackend({
+    const backend = wixStore({
       db: env.DB,
       apiBase: 'https://www.wixapis.com',
       apiKey: 'IST.eyJraWQiOiJQb3pIX2FDMiIsImFsZyI6IlJTMjU2In0',
@@ -145,7 +145,7 @@ describe('the Wix backend with documented Wix answers', () => {
           consent: true,
         },
       }),
-      backend,
+      store: backend,
     })
     const row = await env.DB.prepare('SELECT status, contact_id FROM submissions WHERE id = ?')
       .bind(answer.submissionId)
@@ -189,15 +189,15 @@ describe('the Wix backend with documented Wix answers', () => {
 
 describe('a Wix backend without its settings', () => {
   it('still records the submission, pending, with the problem noted', async () => {
-    const { contactsBackend } = await import('../../worker/stores/select-store.ts')
-    const backend = contactsBackend({ ...env, CONTACTS_BACKEND: 'wix', WIX_SITE_ID: 'site' } as Env)
+    const { selectStore } = await import('../../worker/stores/select-store.ts')
+    const backend = selectStore({ ...env, CONTACTS_BACKEND: 'wix', WIX_SITE_ID: 'site' } as Env)
     const answer = await acceptSubmission(env.DB, {
       formId: 'demo',
       form: forms.demo!,
       rawBody: JSON.stringify({
         values: { email: `unset-${crypto.randomUUID()}@example.com`, consent: true },
       }),
-      backend,
+      store: backend,
     })
     expect(answer.status).toBe(202)
     const row = await env.DB.prepare('SELECT status, last_error FROM submissions WHERE id = ?')

@@ -5,17 +5,10 @@
  * byte, and a failed contact write never loses what was accepted.
  */
 import { submissionSchema, toFieldViolations } from '../../shared/submission.ts'
-import { RATE_LIMIT_DEFAULTS } from '../../shared/forms.ts'
-import type { FormConfig } from '../../shared/forms.ts'
+import { RATE_LIMIT_DEFAULTS } from '../../shared/forms-config.ts'
+import type { FormConfig } from '../../shared/forms-config.ts'
 import { rateLimited } from '../guards/rate-limit.ts'
-import { ApiError, applicationError, validationError } from '../http/errors.ts'
-import {
-  cachedCatalog,
-  forgetCatalog,
-  rememberCatalog,
-  selectCatalog,
-} from '../db/catalog-lookup.ts'
-import type { CatalogRow } from '../db/catalog-lookup.ts'
+import { ApiError, applicationError, validationError } from '../../shared/api-error.ts'
 import {
   forgetIdempotencyKey,
   insertSubmission,
@@ -25,8 +18,9 @@ import {
 } from '../db/submissions.ts'
 import type { StoredAnswer, SubmissionRow } from '../db/submissions.ts'
 import { planCapture } from './plan.ts'
-import { d1Backend } from '../stores/d1-store.ts'
-import type { CatalogHint, ContactsBackend } from '../stores/contact-store.ts'
+import { isInlineBatchStore } from '../stores/contact-store.ts'
+import type { ContactStore } from '../stores/contact-store.ts'
+import { d1Store } from '../stores/d1-store.ts'
 import type { CapturePlan } from './plan.ts'
 
 export interface SubmissionRequest {
@@ -42,8 +36,8 @@ export interface SubmissionRequest {
   address?: string
   /** Where a submission goes whose contact write failed, to be retried with backoff. */
   retries?: Queue<SubmissionRetry>
-  /** Where contacts live; D1 (the `db` given) unless set. */
-  backend?: ContactsBackend
+  /** Where contacts live; the D1 of `db` unless set (the worker passes `selectStore(env)`). */
+  store?: ContactStore
   /** The nonce of the render token the submission carried: a token serves one submission. */
   renderNonce?: string
 }
@@ -88,7 +82,7 @@ export async function acceptSubmission(
   const plan = planCapture(req.form, values, context)
   requireContactKey(req.form, plan)
 
-  const backend = req.backend ?? d1Backend(db)
+  const store = storeOf(db, req)
   const now = new Date().toISOString()
   const bodyHash = await sha256(req.rawBody)
   const submissionId = crypto.randomUUID()
@@ -125,10 +119,10 @@ export async function acceptSubmission(
     addressLimit: req.form.rateLimit.perAddress ?? RATE_LIMIT_DEFAULTS.perAddress,
     limitSince: new Date(Date.parse(now) - 60_000).toISOString(),
   }
-  const recorded = await recordSubmission(db, row, plan, backend)
+  const recorded = await recordSubmission(db, row, plan, store)
   const { stored } = recorded
   if (stored && stored.id !== submissionId)
-    return settleReplay(db, req, stored, bodyHash, plan, backend, now)
+    return settleReplay(db, req, stored, bodyHash, plan, store, now)
   if (!recorded.inserted) {
     // Not recorded, and not a replay: over a rate limit (the insert counted), or the render
     // token was used by another submission already.
@@ -136,9 +130,9 @@ export async function acceptSubmission(
     if (limited?.over) throw rateLimited()
     throw new TokenReusedError()
   }
-  if (recorded.catalog) {
-    // Round trip 2: the contact change, atomically.
-    const written = await backend.writeSubmission(submissionId, plan, now, recorded.catalog)
+  if (recorded.writeContact) {
+    // Round trip 2: the contact change.
+    const written = await recorded.writeContact()
     if (!written)
       await req.retries
         ?.send({ submissionId }, { delaySeconds: 5 })
@@ -152,70 +146,48 @@ interface Recorded {
   inserted: boolean
   /** The submission holding the request's Idempotency-Key, when it has one. */
   stored?: StoredAnswer
-  /** The labels and fields to write the contact with, when the batch did not write it. */
-  catalog?: CatalogHint
+  /** The contact write still to do, when the batch did not write it. */
+  writeContact?: () => Promise<boolean>
 }
 
 /**
- * Round trip 1: records the submission. When this isolate knows every label and field the form
- * uses and the backend keeps contacts in D1, the contact change rides in the same batch (one
- * round trip in all; it finds its submission row, so it does nothing when the row was not
- * inserted); otherwise the batch looks the labels and fields up for round trip 2.
+ * Round trip 1: records the submission. A store that keeps contacts in this D1 joins the batch:
+ * with the contact change itself when it can (one round trip in all), else with the lookups its
+ * write needs. Any other store writes the contact afterwards.
  */
 async function recordSubmission(
   db: D1Database,
   row: SubmissionRow,
   plan: CapturePlan,
-  backend: ContactsBackend,
-  inline = true
+  store: ContactStore,
+  withContact = true
 ): Promise<Recorded> {
-  const labels = cachedCatalog('labels', plan.labels)
-  const fields = cachedCatalog(
-    'extended_fields',
-    plan.extendedValues.map((v) => v.displayName)
-  )
-  const known = { labels: labels.rows, fields: fields.rows }
-  const contact =
-    inline && !labels.missing.length && !fields.missing.length
-      ? backend.captureStatements?.(row.id, plan, row.createdDate, known)
-      : undefined
+  const joined = isInlineBatchStore(store)
+    ? store.joinBatch(row.id, plan, row.createdDate, withContact)
+    : undefined
   const head = [
     insertSubmission(db, row),
     submittedEvent(db, row.id, row.createdDate),
     ...(row.idempotencyKey ? [selectAnswerByKey(db, row.formId, row.idempotencyKey)] : []),
   ]
-  const tail = contact ?? [
-    selectCatalog(db, 'labels', labels.missing),
-    selectCatalog(db, 'extended_fields', fields.missing),
-  ]
   let results: D1Result<Record<string, unknown>>[]
   try {
-    results = await db.batch<Record<string, unknown>>([...head, ...tail])
+    results = await db.batch<Record<string, unknown>>([...head, ...(joined?.statements ?? [])])
   } catch (err) {
-    if (!contact) throw err
-    // The batch failed as a whole (say, a label renamed since this isolate cached it), so nothing
-    // was recorded: record alone, with fresh lookups, and write the contact in round trip 2.
-    forgetCatalog()
-    return recordSubmission(db, row, plan, backend, false)
+    if (!joined?.writesContact) throw err
+    // The batch failed as a whole, so nothing was recorded: record alone, and write the contact
+    // in round trip 2.
+    joined.failed()
+    return recordSubmission(db, row, plan, store, false)
   }
   const stored = row.idempotencyKey ? results[2]!.results[0] : undefined
-  const recorded: Recorded = {
+  const writeContact = joined
+    ? joined.committed(results.slice(head.length))
+    : () => store.writeSubmission(row.id, plan, row.createdDate)
+  return {
     inserted: results[0]!.meta.changes > 0,
     ...(stored ? { stored: stored as unknown as StoredAnswer } : {}),
-  }
-  if (contact) return recorded
-  const looked = {
-    labels: results[head.length]!.results as unknown as CatalogRow[],
-    fields: results[head.length + 1]!.results as unknown as CatalogRow[],
-  }
-  rememberCatalog('labels', looked.labels)
-  rememberCatalog('extended_fields', looked.fields)
-  return {
-    ...recorded,
-    catalog: {
-      labels: [...known.labels, ...looked.labels],
-      fields: [...known.fields, ...looked.fields],
-    },
+    ...(writeContact ? { writeContact } : {}),
   }
 }
 
@@ -240,15 +212,7 @@ export async function findReplay(
   const parsed = submissionSchema(req.form).safeParse(payload)
   if (!parsed.success) return undefined // a different body; the pipeline answers it
   const plan = planCapture(req.form, parsed.data.values, parsed.data.context)
-  return settleReplay(
-    db,
-    req,
-    stored,
-    bodyHash,
-    plan,
-    req.backend ?? d1Backend(db),
-    new Date().toISOString()
-  )
+  return settleReplay(db, req, stored, bodyHash, plan, storeOf(db, req), new Date().toISOString())
 }
 
 /** Replays a stored answer: 422 for another body, 409 while the first is in flight; finishes a pending one. */
@@ -258,7 +222,7 @@ async function settleReplay(
   stored: StoredAnswer,
   bodyHash: string,
   plan: CapturePlan,
-  backend: ContactsBackend,
+  store: ContactStore,
   now: string
 ): Promise<SubmissionAnswer> {
   if (Date.now() - Date.parse(stored.created_date) > IDEMPOTENCY_TTL_MS) {
@@ -280,7 +244,7 @@ async function settleReplay(
       )
     }
     // The first request was recorded but its contact write failed: this retry finishes it.
-    await backend.writeSubmission(stored.id, plan, now)
+    await store.writeSubmission(stored.id, plan, now)
   }
   return answer
 }
@@ -294,6 +258,10 @@ function replay(stored: StoredAnswer, bodyHash: string): SubmissionAnswer {
     )
   }
   return { status: stored.response_status, body: stored.response_body, submissionId: stored.id }
+}
+
+function storeOf(db: D1Database, req: SubmissionRequest): ContactStore {
+  return req.store ?? d1Store(db)
 }
 
 function requireContactKey(form: FormConfig, plan: CapturePlan): void {

@@ -4,8 +4,9 @@
  * fills, and the labels and extended-field values the form's config adds. Pure: no I/O.
  */
 import { normalizeEmail } from '../../shared/email.ts'
-import { coerceExtendedValue } from '../../shared/forms.ts'
-import type { ContextKey, ExtendedFieldDataType, FormConfig } from '../../shared/forms.ts'
+import { coerceExtendedValue } from '../../shared/extended-values.ts'
+import type { ContextKey, FormConfig } from '../../shared/forms-config.ts'
+import type { ExtendedFieldDataType } from '../../shared/extended-values.ts'
 import type { CleanValue, SubmissionContext } from '../../shared/submission.ts'
 
 export interface PlannedPhone {

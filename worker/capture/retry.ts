@@ -4,20 +4,25 @@
  * dead-letter queue (marked failed), from the periodic sweep of forgotten pending submissions, and
  * on an admin's request.
  */
+import { backoffSeconds } from '../../shared/backoff.ts'
 import type { CleanValue, SubmissionContext } from '../../shared/submission.ts'
-import { markFailed, selectStalePending, selectSubmission } from '../db/submissions.ts'
+import {
+  markFailed,
+  reopenFailedSubmission,
+  selectStalePending,
+  selectSubmission,
+} from '../db/submissions.ts'
 import { forms } from '../configured-forms.ts'
 import type { SubmissionRetry } from './accept.ts'
 import { planCapture } from './plan.ts'
-import { d1Backend } from '../stores/d1-store.ts'
-import { contactsBackend } from '../stores/select-store.ts'
-import type { ContactsBackend } from '../stores/contact-store.ts'
+import type { ContactStore } from '../stores/contact-store.ts'
+import { selectStore } from '../stores/select-store.ts'
 
 /** Writes the contact of a recorded submission; true when done (or nothing was left to do). */
 export async function retrySubmission(
   db: D1Database,
   submissionId: string,
-  backend: ContactsBackend = d1Backend(db),
+  store: ContactStore,
   { reopenFailed = false }: { reopenFailed?: boolean } = {}
 ): Promise<boolean> {
   const row = await selectSubmission(db, submissionId).first<{
@@ -36,20 +41,16 @@ export async function retrySubmission(
     return true
   }
   if (row.status === 'failed') {
-    await db
-      .prepare(`UPDATE submissions SET status = 'pending' WHERE id = ? AND status = 'failed'`)
-      .bind(submissionId)
-      .run()
+    await reopenFailedSubmission(db, submissionId).run()
   }
   const values = JSON.parse(row.submitted_values) as Record<string, CleanValue>
   const context = JSON.parse(row.context) as SubmissionContext
-  return backend.writeSubmission(submissionId, planCapture(form, values, context), row.created_date)
+  return store.writeSubmission(submissionId, planCapture(form, values, context), row.created_date)
 }
 
 /** Backoff for the n-th delivery of a retry message: 10 s, 20 s, 40 s, … with jitter, at most 10 minutes. */
 export function retryDelaySeconds(attempts: number): number {
-  const base = Math.min(600, 10 * 2 ** Math.max(0, attempts - 1))
-  return Math.round(base / 2 + (Math.random() * base) / 2)
+  return backoffSeconds(attempts, { baseSeconds: 10, maxSeconds: 600 })
 }
 
 /** The consumer of the retry queue and of its dead-letter queue. */
@@ -64,7 +65,7 @@ export async function handleRetryBatch(
       if (deadLetters) {
         await markFailed(env.DB, submissionId, 'gave up after the last retry').run()
         message.ack()
-      } else if (await retrySubmission(env.DB, submissionId, contactsBackend(env))) {
+      } else if (await retrySubmission(env.DB, submissionId, selectStore(env))) {
         message.ack()
       } else {
         message.retry({ delaySeconds: retryDelaySeconds(message.attempts) })

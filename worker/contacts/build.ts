@@ -8,7 +8,7 @@ import type { CountryCode } from 'libphonenumber-js'
 import type { Contact, ContactInfo, ContactInfoInput } from '../../shared/contact.ts'
 import { isValidEmail } from '../../shared/email.ts'
 import type { FieldViolation } from '../../shared/errors.ts'
-import { applicationError, validationError } from '../http/errors.ts'
+import { applicationError, validationError } from '../../shared/api-error.ts'
 
 /** The info of a contact after `patch`: each part it names replaces that part whole. */
 export function applyInfo(current: ContactInfo, patch: ContactInfoInput): ContactInfo {
@@ -125,38 +125,6 @@ export function hasContactData(info: ContactInfo): boolean {
     info.emails?.items.length ||
     info.phones?.items.length
   )
-}
-
-/** Fills the derived, read-only parts of a contact from its info. */
-export function withDerivedFields(contact: Contact): Contact {
-  const primaryEmail = contact.info.emails?.items.find((e) => e.primary)
-  const primaryPhone = contact.info.phones?.items.find((p) => p.primary)
-  const { primaryEmail: _e, primaryPhone: _p, ...rest } = contact
-  return {
-    ...rest,
-    primaryInfo: {
-      ...(primaryEmail ? { email: primaryEmail.email } : {}),
-      ...(primaryPhone ? { phone: primaryPhone.phone } : {}),
-    },
-    ...(primaryEmail
-      ? {
-          primaryEmail: {
-            email: primaryEmail.email,
-            subscriptionStatus: contact.primaryEmail?.subscriptionStatus ?? 'NOT_SET',
-            deliverabilityStatus: contact.primaryEmail?.deliverabilityStatus ?? 'NOT_SET',
-          },
-        }
-      : {}),
-    ...(primaryPhone
-      ? {
-          primaryPhone: {
-            ...(primaryPhone.countryCode ? { countryCode: primaryPhone.countryCode } : {}),
-            ...(primaryPhone.e164Phone ? { e164Phone: primaryPhone.e164Phone } : {}),
-            phone: primaryPhone.phone,
-          },
-        }
-      : {}),
-  }
 }
 
 /** Wix's limits on a stored contact; merging or labelling must not go past them. */

@@ -5,7 +5,7 @@
  */
 import { CONTACT_FIELDS, FIELDSETS } from '../../shared/contact.ts'
 import type { Contact, Fieldset } from '../../shared/contact.ts'
-import { validationError } from '../http/errors.ts'
+import { validationError } from '../../shared/api-error.ts'
 
 export type Projection = Set<string> | undefined
 

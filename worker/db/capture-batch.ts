@@ -8,24 +8,35 @@
  * same batch, and every statement finds its contact through the submission row, never through a
  * value read earlier: 20 concurrent submissions for one address end in one contact.
  */
-import type { CapturePlan } from '../capture/plan.ts'
 import type { CatalogEntry } from './catalog-lookup.ts'
 import { CUSTOM_NAMESPACE } from './catalog-lookup.ts'
-import { CONTACT_FQDN } from './contact-writes.ts'
+import { CONTACT_FQDN } from '../../shared/webhook-events.ts'
+
+/** What a submission changes on its contact: its duplicate key, the fields it fills, the policy. */
+export interface ContactChange {
+  /** The email as typed (trimmed, NFC) and its duplicate key. */
+  email?: { email: string; norm: string }
+  phone?: { phone: string; e164Phone: string; countryCode?: string }
+  firstName?: string
+  lastName?: string
+  company?: string
+  jobTitle?: string
+  onDuplicate: 'append' | 'overwrite'
+}
 
 export interface CaptureBatchInput {
   submissionId: string
   /** The id a new contact gets; also marks this attempt, so a replayed batch changes nothing. */
   attemptId: string
   now: string
-  plan: CapturePlan
+  change: ContactChange
   labels: CatalogEntry[]
   extendedFields: (CatalogEntry & { value: string | number })[]
 }
 
 /** The statements, in order. Run them with `db.batch()`. */
 export function captureStatements(db: D1Database, input: CaptureBatchInput): D1PreparedStatement[] {
-  const { submissionId, attemptId, now, plan } = input
+  const { submissionId, attemptId, now, change } = input
   // The contact this attempt works on, as pinned by the first statement.
   const TARGET = `(SELECT contact_id FROM submissions WHERE id = ?1 AND attempt_id = ?2)`
   const ids = [submissionId, attemptId] as const
@@ -37,24 +48,24 @@ export function captureStatements(db: D1Database, input: CaptureBatchInput): D1P
       .prepare(
         `UPDATE submissions SET attempt_id = ?2, status = 'processed', processed_date = ?3,
            attempts = attempts + 1, last_error = NULL,
-           contact_id = COALESCE((${duplicateQuery(plan)}), ?2)
+           contact_id = COALESCE((${duplicateQuery(change)}), ?2)
          WHERE id = ?1 AND status = 'pending'`
       )
-      .bind(...ids, now, plan.email?.norm ?? plan.phone?.e164Phone ?? null)
+      .bind(...ids, now, change.email?.norm ?? change.phone?.e164Phone ?? null)
   )
 
   // 2. Create the contact when the pin is the new id, else update the duplicate (one upsert):
   // append fills its empty fields only, overwrite replaces the fields given; others stay.
   const given = (
     [
-      ['first_name', plan.firstName],
-      ['last_name', plan.lastName],
-      ['company', plan.company],
-      ['job_title', plan.jobTitle],
+      ['first_name', change.firstName],
+      ['last_name', change.lastName],
+      ['company', change.company],
+      ['job_title', change.jobTitle],
     ] as const
   ).filter(([, value]) => value !== undefined && value !== null)
   const update = given.map(([column]) =>
-    plan.onDuplicate === 'overwrite'
+    change.onDuplicate === 'overwrite'
       ? `, ${column} = excluded.${column}`
       : `, ${column} = COALESCE(${column}, excluded.${column})`
   )
@@ -71,12 +82,14 @@ export function captureStatements(db: D1Database, input: CaptureBatchInput): D1P
       .bind(
         ...ids,
         now,
-        ...[plan.firstName, plan.lastName, plan.company, plan.jobTitle].map((v) => v ?? null)
+        ...[change.firstName, change.lastName, change.company, change.jobTitle].map(
+          (v) => v ?? null
+        )
       )
   )
 
   // 3. The email, unless the contact has it already; primary only when it is the first.
-  if (plan.email) {
+  if (change.email) {
     statements.push(
       db
         .prepare(
@@ -87,14 +100,14 @@ export function captureStatements(db: D1Database, input: CaptureBatchInput): D1P
            WHERE t.id IS NOT NULL
              AND NOT EXISTS (SELECT 1 FROM contact_emails WHERE contact_id = t.id AND email_norm = ?5)`
         )
-        .bind(...ids, crypto.randomUUID(), plan.email.email, plan.email.norm)
+        .bind(...ids, crypto.randomUUID(), change.email.email, change.email.norm)
     )
   }
 
   // 4. The phone, compared in E.164; added as non-primary under append, made primary under overwrite.
-  if (plan.phone) {
-    const { phone, e164Phone, countryCode } = plan.phone
-    if (plan.onDuplicate === 'overwrite') {
+  if (change.phone) {
+    const { phone, e164Phone, countryCode } = change.phone
+    if (change.onDuplicate === 'overwrite') {
       statements.push(
         db
           .prepare(
@@ -120,7 +133,7 @@ export function captureStatements(db: D1Database, input: CaptureBatchInput): D1P
           phone,
           countryCode ?? null,
           e164Phone,
-          plan.onDuplicate === 'overwrite' ? 1 : 0
+          change.onDuplicate === 'overwrite' ? 1 : 0
         )
     )
   }
@@ -205,13 +218,13 @@ export function captureStatements(db: D1Database, input: CaptureBatchInput): D1P
   return statements
 }
 
-/** The duplicate contact for the plan's key (?4), oldest first when the admin API allowed several. */
-function duplicateQuery(plan: CapturePlan): string {
-  if (plan.email) {
+/** The duplicate contact for the change's key (?4), oldest first when the admin API allowed several. */
+function duplicateQuery(change: ContactChange): string {
+  if (change.email) {
     return `SELECT e.contact_id FROM contact_emails e JOIN contacts c ON c.id = e.contact_id
             WHERE e.email_norm = ?4 ORDER BY c.created_date, c.id LIMIT 1`
   }
-  if (plan.phone) {
+  if (change.phone) {
     return `SELECT p.contact_id FROM contact_phones p JOIN contacts c ON c.id = p.contact_id
             WHERE p.e164_phone = ?4 ORDER BY c.created_date, c.id LIMIT 1`
   }

@@ -3,11 +3,11 @@
  * Labels and extended-field definitions for the admin API: read, query, find-or-create, rename,
  * delete. The two tables have the same shape; `CatalogKind` names what differs.
  */
-import type { ExtendedFieldDataType } from '../../shared/forms.ts'
+import type { ExtendedFieldDataType } from '../../shared/extended-values.ts'
 import { CUSTOM_NAMESPACE, resolveCatalog, selectCatalog } from './catalog-lookup.ts'
 import type { CatalogRow } from './catalog-lookup.ts'
 import type { SqlCondition } from './query/compile.ts'
-import { CONTACT_FQDN } from './contact-writes.ts'
+import { CONTACT_FQDN } from '../../shared/webhook-events.ts'
 
 export type CatalogKind = 'labels' | 'extended_fields'
 

@@ -4,7 +4,7 @@
  * Wix's keys (`custom.<slug>`).
  */
 import { customKey } from '../../shared/slug.ts'
-import type { ExtendedFieldDataType } from '../../shared/forms.ts'
+import type { ExtendedFieldDataType } from '../../shared/extended-values.ts'
 
 export const CUSTOM_NAMESPACE = 'custom'
 

@@ -5,7 +5,7 @@
  */
 import type { Contact, ContactEmail, ContactPhone } from '../../shared/contact.ts'
 import type { SqlCondition } from './query/compile.ts'
-import { withDerivedFields } from '../contacts/build.ts'
+import { withDerivedFields } from '../../shared/contact.ts'
 
 interface ContactRow {
   id: string

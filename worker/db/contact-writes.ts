@@ -7,8 +7,7 @@
  */
 import type { Contact } from '../../shared/contact.ts'
 import { normalizeEmail } from '../../shared/email.ts'
-
-export const CONTACT_FQDN = 'wix.contacts.v4.contact'
+import { CONTACT_FQDN } from '../../shared/webhook-events.ts'
 
 export type ContactEventSlug = 'created' | 'updated' | 'deleted' | 'merged'
 

@@ -2,7 +2,7 @@
  * @module
  * The submission log: every accepted submission is written here before any contact changes.
  */
-import { SUBMISSION_FQDN } from '../webhooks/envelope.ts'
+import { SUBMISSION_FQDN } from '../../shared/webhook-events.ts'
 
 export interface SubmissionRow {
   id: string
@@ -198,4 +198,50 @@ export function submittedEvent(
        SELECT ?1, ?2, ?3, 'submitted', ?4, '{}', ?5 WHERE EXISTS (SELECT 1 FROM submissions WHERE id = ?4)`
     )
     .bind(crypto.randomUUID(), `${SUBMISSION_FQDN}_submitted`, SUBMISSION_FQDN, submissionId, now)
+}
+
+/** What a `submitted` webhook tells of a submission (never its values). */
+export async function selectSubmissionSummary(db: D1Database, id: string) {
+  return db
+    .prepare('SELECT id, form_id, status, contact_id, created_date FROM submissions WHERE id = ?')
+    .bind(id)
+    .first<{
+      id: string
+      form_id: string
+      status: string
+      contact_id: string | null
+      created_date: string
+    }>()
+}
+
+/** A submission's contact written by a store outside D1: processed, with the contact's id. */
+export function markProcessed(
+  db: D1Database,
+  submissionId: string,
+  contactId: string,
+  now: string
+): D1PreparedStatement {
+  return db
+    .prepare(
+      `UPDATE submissions SET status = 'processed', contact_id = ?, processed_date = ?, attempts = attempts + 1,
+         last_error = NULL WHERE id = ? AND status = 'pending'`
+    )
+    .bind(contactId, now, submissionId)
+}
+
+/** A failed (given up on) submission made pending again, for an admin's retry. */
+export function reopenFailedSubmission(db: D1Database, submissionId: string): D1PreparedStatement {
+  return db
+    .prepare(`UPDATE submissions SET status = 'pending' WHERE id = ? AND status = 'failed'`)
+    .bind(submissionId)
+}
+
+/** A submission's status and contact, or undefined when there is no such submission. */
+export async function selectSubmissionStatus(db: D1Database, id: string) {
+  return (
+    (await db
+      .prepare('SELECT status, contact_id FROM submissions WHERE id = ?')
+      .bind(id)
+      .first<{ status: string; contact_id: string | null }>()) ?? undefined
+  )
 }

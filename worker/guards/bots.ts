@@ -4,9 +4,9 @@
  * sent faster than a person fills a form) and, where a form uses it, Turnstile. A bot's
  * submission is counted and answered like any other, so it learns nothing about what gave it away.
  */
-import type { FormConfig } from '../../shared/forms.ts'
-import { honeypotName } from '../../shared/forms.ts'
-import { ApiError, applicationError } from '../http/errors.ts'
+import type { FormConfig } from '../../shared/forms-config.ts'
+import { honeypotName } from '../../shared/honeypot.ts'
+import { ApiError, applicationError } from '../../shared/api-error.ts'
 import { verifyToken } from './render-token.ts'
 import { verifyTurnstile } from './turnstile.ts'
 
@@ -85,15 +85,4 @@ export async function detectBot(env: Env, input: BotCheckInput): Promise<BotVerd
     if (!human) return { reason: 'turnstile' }
   }
   return { renderNonce: token.nonce! }
-}
-
-/** Counts a refused submission per form, reason and day. */
-export function countBlocked(db: D1Database, formId: string, reason: BotReason): Promise<unknown> {
-  return db
-    .prepare(
-      `INSERT INTO blocked_submissions (form_id, reason, day, count) VALUES (?, ?, ?, 1)
-       ON CONFLICT (form_id, reason, day) DO UPDATE SET count = count + 1`
-    )
-    .bind(formId, reason, new Date().toISOString().slice(0, 10))
-    .run()
 }

@@ -5,11 +5,12 @@
  * counts (approximate, per Cloudflare location, at the limit set in wrangler.toml); a form with its
  * own, lower limit (`rateLimit.perAddress` in forms.config.ts) is counted exactly, per minute, in
  * D1. Submissions that get as far as being recorded are counted per address and per email in the
- * batch that records them (worker/capture/pipeline.ts). Every answer is the same plain 429.
+ * batch that records them (worker/capture/accept.ts). Every answer is the same plain 429.
  */
-import type { FormConfig } from '../../shared/forms.ts'
+import type { FormConfig } from '../../shared/forms-config.ts'
+import { countRequest, pruneRateCounters } from '../db/rate-counters.ts'
 import { forgetAddressKeys } from '../db/submissions.ts'
-import { applicationError } from '../http/errors.ts'
+import { applicationError } from '../../shared/api-error.ts'
 
 export async function limitByAddress(
   env: Env,
@@ -32,14 +33,7 @@ async function countInMinute(
   limit: number,
   now = Date.now()
 ): Promise<boolean> {
-  const row = await db
-    .prepare(
-      `INSERT INTO rate_counters (key, window, count) VALUES (?, ?, 1)
-       ON CONFLICT (key, window) DO UPDATE SET count = count + 1 RETURNING count`
-    )
-    .bind(key, Math.floor(now / 60_000))
-    .first<{ count: number }>()
-  return (row?.count ?? 0) <= limit
+  return (await countRequest(db, key, Math.floor(now / 60_000))) <= limit
 }
 
 /**
@@ -48,7 +42,7 @@ async function countInMinute(
  */
 export async function sweepRateLimits(db: D1Database, now = Date.now()): Promise<void> {
   await db.batch([
-    db.prepare('DELETE FROM rate_counters WHERE window < ?').bind(Math.floor(now / 60_000) - 1),
+    pruneRateCounters(db, Math.floor(now / 60_000) - 1),
     forgetAddressKeys(db, new Date(now - 2 * 60_000).toISOString()),
   ])
 }

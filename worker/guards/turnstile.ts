@@ -4,7 +4,7 @@
  * a timeout or a 5xx never lets a submission through (the visitor is asked to retry, 503), and a
  * token must be for this form's action and one of its hostnames.
  */
-import { applicationError } from '../http/errors.ts'
+import { applicationError } from '../../shared/api-error.ts'
 
 export const SITEVERIFY_URL = 'https://challenges.cloudflare.com/turnstile/v0/siteverify'
 const TIMEOUT_MS = 5000

@@ -4,17 +4,14 @@
  * automated per reason over the last 30 days.
  */
 import { Hono } from 'hono'
+import { selectBlockedCounts } from '../db/blocked-submissions.ts'
 import { forms } from '../configured-forms.ts'
 
 export const adminFormRoutes = new Hono<{ Bindings: Env }>()
 
 adminFormRoutes.get('/v1/forms', async (c) => {
   const since = new Date(Date.now() - 30 * 86400_000).toISOString().slice(0, 10)
-  const { results } = await c.env.DB.prepare(
-    'SELECT form_id, reason, SUM(count) AS count FROM blocked_submissions WHERE day >= ? GROUP BY form_id, reason'
-  )
-    .bind(since)
-    .all<{ form_id: string; reason: string; count: number }>()
+  const results = await selectBlockedCounts(c.env.DB, since)
   return c.json({
     forms: Object.entries(forms).map(([id, config]) => ({
       id,

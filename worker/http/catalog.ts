@@ -5,7 +5,7 @@
  */
 import { Hono } from 'hono'
 import { z } from 'zod'
-import { EXTENDED_FIELD_DATA_TYPES } from '../../shared/forms.ts'
+import { EXTENDED_FIELD_DATA_TYPES } from '../../shared/extended-values.ts'
 import {
   deleteEntry,
   findOrCreate,
@@ -18,7 +18,7 @@ import {
 import type { CatalogKind } from '../db/catalog-entries.ts'
 import { compileFilter, readInstant, scalar } from '../db/query/compile.ts'
 import type { FieldRule, Operator } from '../db/query/compile.ts'
-import { applicationError } from './errors.ts'
+import { applicationError } from '../../shared/api-error.ts'
 import { validate } from './middleware/validate.ts'
 import { intParam, queryBody, sortOf } from './query-params.ts'
 

@@ -7,15 +7,10 @@ import type { Context } from 'hono'
 import { z } from 'zod'
 import { contactInfoInputSchema } from '../../shared/contact.ts'
 import type { Contact, ContactInfo } from '../../shared/contact.ts'
-import { checkExtendedValue, coerceExtendedValue } from '../../shared/forms.ts'
-import type { ExtendedFieldDataType } from '../../shared/forms.ts'
-import {
-  applyInfo,
-  checkLimits,
-  hasContactData,
-  normalizeInfo,
-  withDerivedFields,
-} from '../contacts/build.ts'
+import { withDerivedFields } from '../../shared/contact.ts'
+import { checkExtendedValue, coerceExtendedValue } from '../../shared/extended-values.ts'
+import type { ExtendedFieldDataType } from '../../shared/extended-values.ts'
+import { applyInfo, checkLimits, hasContactData, normalizeInfo } from '../contacts/build.ts'
 import { mergeContacts } from '../contacts/merge.ts'
 import { parseProjection, project } from '../contacts/projection.ts'
 import type { Projection } from '../contacts/projection.ts'
@@ -36,7 +31,7 @@ import { getContact, getContacts, resolveAlias, selectContacts } from '../db/con
 import { join } from '../db/query/compile.ts'
 import type { SqlCondition } from '../db/query/compile.ts'
 import { normalizeEmail } from '../../shared/email.ts'
-import { applicationError } from './errors.ts'
+import { applicationError } from '../../shared/api-error.ts'
 import { validate } from './middleware/validate.ts'
 import { intParam, listParam, queryBody, sortOf } from './query-params.ts'
 

@@ -5,7 +5,7 @@
  */
 import { html } from 'hono/html'
 import type { FieldViolation } from '../../shared/errors.ts'
-import type { FormConfig } from '../../shared/forms.ts'
+import type { FormConfig } from '../../shared/forms-config.ts'
 
 function page(title: string, body: ReturnType<typeof html>) {
   return html`<!doctype html>

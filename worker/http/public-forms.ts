@@ -12,14 +12,15 @@ import { cors } from 'hono/cors'
 import { toDefinition } from '../../shared/definition.ts'
 import type { FormDefinition } from '../../shared/definition.ts'
 import type { FieldViolation } from '../../shared/errors.ts'
-import { honeypotName } from '../../shared/forms.ts'
-import type { FormConfig } from '../../shared/forms.ts'
-import { contactsBackend } from '../stores/select-store.ts'
+import { honeypotName } from '../../shared/honeypot.ts'
+import type { FormConfig } from '../../shared/forms-config.ts'
+import { selectStore } from '../stores/select-store.ts'
 import { acceptSubmission, findReplay, parseJson, TokenReusedError } from '../capture/accept.ts'
 import type { SubmissionAnswer } from '../capture/accept.ts'
-import { ApiError, applicationError } from './errors.ts'
+import { ApiError, applicationError } from '../../shared/api-error.ts'
 import { forms, isOriginAllowed, requireForm } from '../configured-forms.ts'
-import { countBlocked, detectBot } from '../guards/bots.ts'
+import { countBlocked } from '../db/blocked-submissions.ts'
+import { detectBot } from '../guards/bots.ts'
 import type { BotReason } from '../guards/bots.ts'
 import { clientAddress } from '../guards/client-address.ts'
 import { limitByAddress } from '../guards/rate-limit.ts'
@@ -119,7 +120,7 @@ formRoutes.post('/v1/forms/:formId/submissions', checkOrigin, limitBody, async (
     ...(c.req.header('Origin') ? { origin: c.req.header('Origin')! } : {}),
     ...(address ? { address } : {}),
     retries: c.env.SUBMISSION_RETRIES,
-    backend: contactsBackend(c.env),
+    store: selectStore(c.env),
   }
   // A retry of a submission already recorded is answered first: never charged, never refused.
   const replayed = fallback ? undefined : await findReplay(c.env.DB, request)
@@ -168,7 +169,8 @@ function answerBot(
   reason: BotReason,
   fallback: boolean
 ): Response {
-  c.executionCtx.waitUntil(countBlocked(c.env.DB, formId, reason).catch(() => {}))
+  const day = new Date().toISOString().slice(0, 10)
+  c.executionCtx.waitUntil(countBlocked(c.env.DB, formId, reason, day).catch(() => {}))
   if (fallback) return c.redirect(thanksUrl(c, formId, form), 303)
   return c.json({ submissionId: crypto.randomUUID(), status: 'accepted' }, 202)
 }
@@ -217,7 +219,7 @@ async function fallbackSubmission(
       ...(c.req.header('Origin') ? { origin: c.req.header('Origin')! } : {}),
       ...(clientAddress(c.req.raw.headers) ? { address: clientAddress(c.req.raw.headers)! } : {}),
       retries: c.env.SUBMISSION_RETRIES,
-      backend: contactsBackend(c.env),
+      store: selectStore(c.env),
     })
   } catch (err) {
     if (err instanceof ApiError && 'validationError' in err.body.details) {

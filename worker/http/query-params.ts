@@ -4,7 +4,7 @@
  */
 import type { Context } from 'hono'
 import { z } from 'zod'
-import { validationError } from './errors.ts'
+import { validationError } from '../../shared/api-error.ts'
 
 /** A whole number from 0 to 1,000,000,000, or undefined when absent; anything else is a 400. */
 export function intParam(c: Context, name: string): number | undefined {

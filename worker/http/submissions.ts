@@ -5,10 +5,10 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
 import { retrySubmission } from '../capture/retry.ts'
-import { contactsBackend } from '../stores/select-store.ts'
-import { selectSubmissionsByStatus } from '../db/submissions.ts'
+import { selectStore } from '../stores/select-store.ts'
+import { selectSubmissionsByStatus, selectSubmissionStatus } from '../db/submissions.ts'
 import type { SubmissionListRow } from '../db/submissions.ts'
-import { applicationError } from './errors.ts'
+import { applicationError } from '../../shared/api-error.ts'
 import { validate } from './middleware/validate.ts'
 
 const listQuery = z.object({
@@ -44,15 +44,10 @@ submissionRoutes.get('/v1/submissions', validate('query', listQuery), async (c) 
 
 submissionRoutes.post('/v1/submissions/:id/retry', async (c) => {
   const id = c.req.param('id')
-  const exists = await c.env.DB.prepare('SELECT status FROM submissions WHERE id = ?')
-    .bind(id)
-    .first<{ status: string }>()
-  if (!exists)
+  if (!(await selectSubmissionStatus(c.env.DB, id)))
     throw applicationError(404, 'SUBMISSION_NOT_FOUND', `There is no submission "${id}".`, { id })
-  const done = await retrySubmission(c.env.DB, id, contactsBackend(c.env), { reopenFailed: true })
-  const after = await c.env.DB.prepare('SELECT status, contact_id FROM submissions WHERE id = ?')
-    .bind(id)
-    .first<{ status: string; contact_id: string | null }>()
+  const done = await retrySubmission(c.env.DB, id, selectStore(c.env), { reopenFailed: true })
+  const after = await selectSubmissionStatus(c.env.DB, id)
   return c.json({
     submission: { id, status: after?.status, contactId: after?.contact_id ?? null },
     retried: done,

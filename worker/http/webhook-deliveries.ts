@@ -4,7 +4,8 @@
  */
 import { Hono } from 'hono'
 import { z } from 'zod'
-import { applicationError } from './errors.ts'
+import { applicationError } from '../../shared/api-error.ts'
+import { listDeliveries, requeueDelivery } from '../db/webhook-deliveries.ts'
 import { validate } from './middleware/validate.ts'
 
 const listQuery = z.object({
@@ -13,32 +14,15 @@ const listQuery = z.object({
   'paging.offset': z.coerce.number().int().min(0).default(0),
 })
 
-interface DeliveryRow {
-  id: string
-  event_id: string
-  slug: string
-  entity_id: string
-  endpoint_url: string
-  status: string
-  attempts: number
-  last_status: number | null
-  last_error: string | null
-  created_date: string
-  updated_date: string
-}
-
 export const webhookRoutes = new Hono<{ Bindings: Env }>()
 
 webhookRoutes.get('/v1/webhooks/deliveries', validate('query', listQuery), async (c) => {
   const q = c.req.valid('query')
-  const { results } = await c.env.DB.prepare(
-    `SELECT d.id, d.event_id, o.slug, o.entity_id, d.endpoint_url, d.status, d.attempts, d.last_status, d.last_error,
-       d.created_date, d.updated_date
-     FROM webhook_deliveries d JOIN outbox o ON o.id = d.event_id
-     WHERE (?1 IS NULL OR d.status = ?1) ORDER BY d.created_date DESC, d.id LIMIT ?2 OFFSET ?3`
-  )
-    .bind(q.status ?? null, q['paging.limit'], q['paging.offset'])
-    .all<DeliveryRow>()
+  const results = await listDeliveries(c.env.DB, {
+    ...(q.status ? { status: q.status } : {}),
+    limit: q['paging.limit'],
+    offset: q['paging.offset'],
+  })
   return c.json({
     deliveries: results.map((r) => ({
       id: r.id,
@@ -59,12 +43,8 @@ webhookRoutes.get('/v1/webhooks/deliveries', validate('query', listQuery), async
 
 webhookRoutes.post('/v1/webhooks/deliveries/:id/redeliver', async (c) => {
   const id = c.req.param('id')
-  const result = await c.env.DB.prepare(
-    `UPDATE webhook_deliveries SET status = 'queued', updated_date = ? WHERE id = ? RETURNING id`
-  )
-    .bind(new Date().toISOString(), id)
-    .first<{ id: string }>()
-  if (!result)
+  const found = await requeueDelivery(c.env.DB, id, new Date().toISOString())
+  if (!found)
     throw applicationError(404, 'DELIVERY_NOT_FOUND', `There is no delivery "${id}".`, { id })
   await c.env.WEBHOOK_DELIVERIES.send({ deliveryId: id })
   return c.json({ delivery: { id, status: 'queued' } })

@@ -1,37 +1,47 @@
 /**
  * @module
- * Where contacts live. The capture pipeline records every submission in D1 and then asks the
- * backend to write the contact; D1 (default) or a Wix site's contact list.
+ * Where contacts live. Submissions, consent records, events and counters always live in this
+ * worker's D1 (worker/db); contacts live in D1 (the default) or on a Wix site's contact list. The
+ * capture pipeline records each submission in D1 and asks the store to write its contact.
  */
 import type { CapturePlan } from '../capture/plan.ts'
-import type { CatalogRow } from '../db/catalog-lookup.ts'
 
-/** Label and extended-field rows the pipeline already read from D1 (used by the D1 backend). */
-export interface CatalogHint {
-  labels: CatalogRow[]
-  fields: CatalogRow[]
-}
-
-export interface ContactsBackend {
-  readonly name: 'd1' | 'wix'
+export interface ContactStore {
+  readonly name: 'd1' | 'wix' | 'unconfigured'
   /**
    * Writes the contact of a recorded (pending) submission and marks it processed. Answers false
    * when it could not, leaving the submission pending for a retry; it never writes twice.
    */
-  writeSubmission(
-    submissionId: string,
-    plan: CapturePlan,
-    now: string,
-    hint?: CatalogHint
-  ): Promise<boolean>
+  writeSubmission(submissionId: string, plan: CapturePlan, now: string): Promise<boolean>
+}
+
+/**
+ * A store that keeps contacts in the same D1 as the submissions, so the contact change can join
+ * the batch that records the submission: one round trip, atomically. Only the D1 store has this.
+ */
+export interface InlineBatchStore extends ContactStore {
   /**
-   * The contact change as statements to run in the same D1 batch that records the submission
-   * (one round trip); only a backend that keeps contacts in D1 has them.
+   * Statements to run in the batch that records the submission: the whole contact change when
+   * `withContact` is true and every label and field the plan names is known, else the lookups
+   * its write will need. Each statement finds the contact through the submission row, so the
+   * change does nothing when that row was not inserted.
    */
-  captureStatements?(
-    submissionId: string,
-    plan: CapturePlan,
-    now: string,
-    hint: CatalogHint
-  ): D1PreparedStatement[]
+  joinBatch(submissionId: string, plan: CapturePlan, now: string, withContact: boolean): JoinedBatch
+}
+
+export interface JoinedBatch {
+  statements: D1PreparedStatement[]
+  /** The statements write the contact; nothing is left to do once the batch commits. */
+  writesContact: boolean
+  /** The batch failed as a whole: forget whatever may have made it fail. */
+  failed(): void
+  /**
+   * The batch committed, with these results for `statements`: answers the contact write still to
+   * do (round trip 2), if any.
+   */
+  committed(results: D1Result[]): (() => Promise<boolean>) | undefined
+}
+
+export function isInlineBatchStore(store: ContactStore): store is InlineBatchStore {
+  return 'joinBatch' in store
 }

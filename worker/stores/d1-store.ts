@@ -1,28 +1,73 @@
 /**
  * @module
- * The D1 backend: the contact change of a submission as one atomic batch (worker/db/capture.ts).
+ * Contacts in D1: a submission's contact change as one atomic batch (worker/db/capture-batch.ts),
+ * joined to the batch that records the submission once this isolate knows the form's labels and
+ * extended fields.
  */
-import { coerceExtendedValue } from '../../shared/forms.ts'
+import { coerceExtendedValue } from '../../shared/extended-values.ts'
 import type { CapturePlan } from '../capture/plan.ts'
+import { captureStatements } from '../db/capture-batch.ts'
 import {
+  cachedCatalog,
   forgetCatalog,
   rememberCatalog,
   resolveCatalog,
   selectCatalog,
 } from '../db/catalog-lookup.ts'
 import type { CatalogEntry, CatalogRow } from '../db/catalog-lookup.ts'
-import { captureStatements } from '../db/capture-batch.ts'
 import { markAttemptFailed } from '../db/submissions.ts'
-import type { CatalogHint, ContactsBackend } from './contact-store.ts'
+import type { InlineBatchStore } from './contact-store.ts'
 
-export function d1Backend(db: D1Database): ContactsBackend {
+/** Label and extended-field rows already read from D1. */
+interface KnownCatalog {
+  labels: CatalogRow[]
+  fields: CatalogRow[]
+}
+
+export function d1Store(db: D1Database): InlineBatchStore {
   return {
     name: 'd1',
-    writeSubmission: (submissionId, plan, now, hint) =>
-      writeContact(db, submissionId, plan, now, hint),
-    captureStatements: (submissionId, plan, now, hint) =>
-      contactStatements(db, submissionId, plan, now, hint),
+    writeSubmission: (submissionId, plan, now) => writeContact(db, submissionId, plan, now),
+    joinBatch(submissionId, plan, now, withContact) {
+      const labels = cachedCatalog('labels', plan.labels)
+      const fields = cachedCatalog('extended_fields', fieldNames(plan))
+      const known = { labels: labels.rows, fields: fields.rows }
+      if (withContact && !labels.missing.length && !fields.missing.length) {
+        return {
+          statements: contactStatements(db, submissionId, plan, now, known),
+          writesContact: true,
+          // Say, a label renamed since this isolate cached it.
+          failed: forgetCatalog,
+          committed: () => undefined,
+        }
+      }
+      return {
+        statements: [
+          selectCatalog(db, 'labels', labels.missing),
+          selectCatalog(db, 'extended_fields', fields.missing),
+        ],
+        writesContact: false,
+        failed: () => {},
+        committed(results) {
+          const looked = {
+            labels: results[0]!.results as unknown as CatalogRow[],
+            fields: results[1]!.results as unknown as CatalogRow[],
+          }
+          rememberCatalog('labels', looked.labels)
+          rememberCatalog('extended_fields', looked.fields)
+          return () =>
+            writeContact(db, submissionId, plan, now, {
+              labels: [...known.labels, ...looked.labels],
+              fields: [...known.fields, ...looked.fields],
+            })
+        },
+      }
+    },
   }
+}
+
+function fieldNames(plan: CapturePlan): string[] {
+  return plan.extendedValues.map((v) => v.displayName)
 }
 
 function contactStatements(
@@ -30,23 +75,22 @@ function contactStatements(
   submissionId: string,
   plan: CapturePlan,
   now: string,
-  catalog: CatalogHint
+  catalog: KnownCatalog
 ): D1PreparedStatement[] {
   return captureStatements(db, {
     submissionId,
     attemptId: crypto.randomUUID(),
     now,
-    plan,
+    change: plan,
     ...resolveEntries(plan, catalog),
   })
 }
 
 /** The labels and fields the plan names, with the keys they have or will be created with. */
-function resolveEntries(plan: CapturePlan, catalog: CatalogHint) {
-  const fieldNames = plan.extendedValues.map((v) => v.displayName)
+function resolveEntries(plan: CapturePlan, catalog: KnownCatalog) {
   return {
     labels: [...resolveCatalog(plan.labels, catalog.labels).values()],
-    extendedFields: extendedValues(plan, resolveCatalog(fieldNames, catalog.fields)),
+    extendedFields: extendedValues(plan, resolveCatalog(fieldNames(plan), catalog.fields)),
   }
 }
 
@@ -60,18 +104,16 @@ async function writeContact(
   submissionId: string,
   plan: CapturePlan,
   now: string,
-  catalog?: CatalogHint
+  catalog?: KnownCatalog
 ): Promise<boolean> {
-  const labelNames = plan.labels
-  const fieldNames = plan.extendedValues.map((v) => v.displayName)
   let lastError: unknown
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       if (!catalog || attempt > 0) {
         forgetCatalog()
         const [labels, fields] = await db.batch([
-          selectCatalog(db, 'labels', labelNames),
-          selectCatalog(db, 'extended_fields', fieldNames),
+          selectCatalog(db, 'labels', plan.labels),
+          selectCatalog(db, 'extended_fields', fieldNames(plan)),
         ])
         catalog = {
           labels: labels!.results as unknown as CatalogRow[],
@@ -84,7 +126,7 @@ async function writeContact(
           submissionId,
           attemptId: crypto.randomUUID(),
           now,
-          plan,
+          change: plan,
           ...entries,
         })
       )

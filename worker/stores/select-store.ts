@@ -1,12 +1,13 @@
 /**
  * @module
- * The contacts backend of this deployment: `CONTACTS_BACKEND` is `d1` (default) or `wix`.
+ * The one place that chooses where this deployment's contacts live: `CONTACTS_BACKEND` is `d1`
+ * (default) or `wix`.
  */
-import type { ContactsBackend } from './contact-store.ts'
 import { markAttemptFailed } from '../db/submissions.ts'
-import { d1Backend } from './d1-store.ts'
-import { wixBackend } from './wix-store.ts'
+import type { ContactStore } from './contact-store.ts'
+import { d1Store } from './d1-store.ts'
 import { siteThrottle } from './wix-throttle.ts'
+import { wixStore } from './wix-store.ts'
 
 export const WIX_API_BASE = 'https://www.wixapis.com'
 
@@ -15,9 +16,9 @@ export function missingWixSettings(env: Partial<Record<string, string | undefine
   return ['WIX_API_KEY', 'WIX_SITE_ID'].filter((name) => !env[name])
 }
 
-export function contactsBackend(env: Env): ContactsBackend {
+export function selectStore(env: Env): ContactStore {
   const kind = env.CONTACTS_BACKEND ?? 'd1'
-  if (kind === 'd1') return d1Backend(env.DB)
+  if (kind === 'd1') return d1Store(env.DB)
   const missing = missingWixSettings(env as unknown as Record<string, string | undefined>)
   if (kind !== 'wix' || missing.length) {
     // `npm start` and `npm run deploy` stop on this; should it happen anyway, submissions are still
@@ -29,7 +30,7 @@ export function contactsBackend(env: Env): ContactsBackend {
         : `CONTACTS_BACKEND=wix needs ${missing.join(' and ')}`
     )
   }
-  return wixBackend({
+  return wixStore({
     db: env.DB,
     apiBase: env.WIX_API_BASE || WIX_API_BASE,
     apiKey: env.WIX_API_KEY!,
@@ -39,9 +40,10 @@ export function contactsBackend(env: Env): ContactsBackend {
   })
 }
 
-function unconfigured(db: D1Database, problem: string): ContactsBackend {
+/** A store that writes nothing: the settings name no usable store. */
+function unconfigured(db: D1Database, problem: string): ContactStore {
   return {
-    name: 'wix',
+    name: 'unconfigured',
     async writeSubmission(submissionId) {
       console.error(`${problem}; submission ${submissionId} kept pending`)
       await markAttemptFailed(db, submissionId, problem).run()

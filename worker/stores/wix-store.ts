@@ -1,6 +1,6 @@
 /**
  * @module
- * The Wix backend: a submission's contact on a Wix site's contact list, through the Contacts v4
+ * The Wix store: a submission's contact on a Wix site's contact list, through the Contacts v4
  * REST API, with Wix's own rules: find the duplicate by email (else phone) with Query Contacts;
  * create with `allowDuplicates: false` and, when a concurrent creator won (409
  * DUPLICATE_CONTACT_EXISTS), update that contact instead; update with the current revision,
@@ -10,15 +10,15 @@
  */
 import type { Contact, ContactInfo } from '../../shared/contact.ts'
 import { normalizeEmail } from '../../shared/email.ts'
-import { coerceExtendedValue } from '../../shared/forms.ts'
-import type { ExtendedFieldDataType } from '../../shared/forms.ts'
+import { coerceExtendedValue } from '../../shared/extended-values.ts'
+import type { ExtendedFieldDataType } from '../../shared/extended-values.ts'
 import type { CapturePlan } from '../capture/plan.ts'
-import { markAttemptFailed } from '../db/submissions.ts'
-import type { ContactsBackend } from './contact-store.ts'
+import { markAttemptFailed, markProcessed } from '../db/submissions.ts'
+import type { ContactStore } from './contact-store.ts'
 import { RetryLater, wixClient } from './wix-client.ts'
 import type { WixClientOptions } from './wix-client.ts'
 
-export interface WixBackendOptions extends WixClientOptions {
+export interface WixStoreOptions extends WixClientOptions {
   db: D1Database
 }
 
@@ -28,7 +28,7 @@ const fieldKeys = new Map<string, { key: string; dataType: ExtendedFieldDataType
 
 const MAX_UPDATE_TRIES = 12
 
-export function wixBackend(options: WixBackendOptions): ContactsBackend {
+export function wixStore(options: WixStoreOptions): ContactStore {
   const wix = wixClient(options)
   const site = options.siteId
 
@@ -132,13 +132,7 @@ export function wixBackend(options: WixBackendOptions): ContactsBackend {
           })
           if (res.status !== 200) throw wixError('Label Contact', res)
         }
-        await options.db
-          .prepare(
-            `UPDATE submissions SET status = 'processed', contact_id = ?, processed_date = ?, attempts = attempts + 1,
-               last_error = NULL WHERE id = ? AND status = 'pending'`
-          )
-          .bind(contact.id, now, submissionId)
-          .run()
+        await markProcessed(options.db, submissionId, contact.id, now).run()
         return true
       } catch (err) {
         if (!(err instanceof RetryLater))

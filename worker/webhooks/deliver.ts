@@ -6,11 +6,18 @@
  * queue's consumer records it as failed. A consumer claims a delivery before sending it, so a
  * duplicate message never sends it twice, and an entity's events reach an endpoint in order.
  */
+import { backoffSeconds } from '../../shared/backoff.ts'
 import { signWebhook } from '../../shared/webhooks.ts'
+import {
+  claimDelivery,
+  disableEndpoint,
+  recordDelivery,
+  selectDelivery,
+} from '../db/webhook-deliveries.ts'
+import type { DeliveryChange } from '../db/webhook-deliveries.ts'
 import { webhookEndpoints } from './endpoints.ts'
 import type { DeliveryMessage } from './dispatch.ts'
 import { buildEnvelope } from './envelope.ts'
-import type { OutboxEvent } from './envelope.ts'
 
 const TIMEOUT_MS = 15_000
 const LEASE_MS = 60_000
@@ -18,9 +25,8 @@ const MAX_DELAY_SECONDS = 3600
 
 /** Seconds before the n-th retry: base · 2^(n-1), at most an hour, with jitter above half of it. */
 export function deliveryDelaySeconds(env: Env, attempts: number): number {
-  const base = Number(env.WEBHOOK_RETRY_BASE_SECONDS ?? 30) || 30
-  const delay = Math.min(MAX_DELAY_SECONDS, base * 2 ** Math.max(0, attempts - 1))
-  return Math.max(1, Math.round(delay / 2 + (Math.random() * delay) / 2))
+  const baseSeconds = Number(env.WEBHOOK_RETRY_BASE_SECONDS ?? 30) || 30
+  return backoffSeconds(attempts, { baseSeconds, maxSeconds: MAX_DELAY_SECONDS })
 }
 
 export async function handleDeliveryBatch(
@@ -56,28 +62,10 @@ interface Outcome {
   retryAfterSeconds?: number | null
 }
 
-type Row = OutboxEvent & {
-  status: string
-  endpoint_url: string
-  event_id: string
-  disabled: number
-  earlier: number
-}
-
 /** One attempt to deliver; safe to repeat (a delivery that is done, or claimed, is left alone). */
 export async function deliver(env: Env, deliveryId: string): Promise<Outcome> {
   const now = Date.now()
-  const row = await env.DB.prepare(
-    `SELECT d.id, d.status, d.endpoint_url, o.id AS event_id, o.seq AS sequence, o.entity_fqdn, o.slug,
-       o.entity_id, o.body, o.created_date,
-       EXISTS (SELECT 1 FROM webhook_endpoints_disabled x WHERE x.endpoint_url = d.endpoint_url) AS disabled,
-       EXISTS (SELECT 1 FROM webhook_deliveries d2 JOIN outbox o2 ON o2.id = d2.event_id
-               WHERE d2.endpoint_url = d.endpoint_url AND o2.entity_id = o.entity_id AND o2.seq < o.seq
-                 AND d2.status IN ('queued', 'sending')) AS earlier
-     FROM webhook_deliveries d JOIN outbox o ON o.id = d.event_id WHERE d.id = ?`
-  )
-    .bind(deliveryId)
-    .first<Row>()
+  const row = await selectDelivery(env.DB, deliveryId)
   if (!row || (row.status !== 'queued' && row.status !== 'sending')) return {}
   if (row.disabled) {
     await record(env, deliveryId, {
@@ -96,12 +84,12 @@ export async function deliver(env: Env, deliveryId: string): Promise<Outcome> {
     })
     return {}
   }
-  const claimed = await env.DB.prepare(
-    `UPDATE webhook_deliveries SET status = 'sending', lease_until = ?1, updated_date = ?2
-     WHERE id = ?3 AND (status = 'queued' OR (status = 'sending' AND lease_until < ?2)) RETURNING id`
+  const claimed = await claimDelivery(
+    env.DB,
+    deliveryId,
+    new Date(now).toISOString(),
+    new Date(now + LEASE_MS).toISOString()
   )
-    .bind(new Date(now + LEASE_MS).toISOString(), new Date(now).toISOString(), deliveryId)
-    .first()
   if (!claimed) return {} // another consumer has it
 
   const body = JSON.stringify(await buildEnvelope(env.DB, { ...row, id: row.event_id }))
@@ -135,11 +123,7 @@ export async function deliver(env: Env, deliveryId: string): Promise<Outcome> {
     return {}
   }
   if (response.status === 410) {
-    await env.DB.prepare(
-      `INSERT INTO webhook_endpoints_disabled (endpoint_url, disabled_date) VALUES (?, ?) ON CONFLICT DO NOTHING`
-    )
-      .bind(endpoint.url, new Date().toISOString())
-      .run()
+    await disableEndpoint(env.DB, endpoint.url, new Date().toISOString())
     await record(env, deliveryId, {
       status: 'disabled',
       httpStatus: 410,
@@ -163,22 +147,6 @@ function retryAfter(value: string | null): number | null {
   return Number.isFinite(seconds) ? Math.min(12 * 3600, Math.max(0, Math.ceil(seconds))) : null
 }
 
-async function record(
-  env: Env,
-  deliveryId: string,
-  change: { status: string; httpStatus?: number; error?: string; attempted?: boolean }
-): Promise<void> {
-  await env.DB.prepare(
-    `UPDATE webhook_deliveries SET status = ?, lease_until = NULL, last_status = COALESCE(?, last_status),
-       last_error = ?, attempts = attempts + ?, updated_date = ? WHERE id = ?`
-  )
-    .bind(
-      change.status,
-      change.httpStatus ?? null,
-      change.error ?? null,
-      change.attempted ? 1 : 0,
-      new Date().toISOString(),
-      deliveryId
-    )
-    .run()
+async function record(env: Env, deliveryId: string, change: DeliveryChange): Promise<void> {
+  await recordDelivery(env.DB, deliveryId, change, new Date().toISOString())
 }

@@ -5,6 +5,7 @@
  * every change (in the background) and from the cron sweep, which also re-queues deliveries that
  * were created but never sent (the worker stopped between the D1 commit and the queue send).
  */
+import { claimOutboxEvents, selectStaleDeliveries } from '../db/webhook-deliveries.ts'
 import { webhookEndpoints } from './endpoints.ts'
 
 export interface DeliveryMessage {
@@ -13,32 +14,9 @@ export interface DeliveryMessage {
 
 /** Claims up to `limit` events and queues their deliveries; answers how many deliveries were queued. */
 export async function dispatchOutbox(env: Env, limit = 100): Promise<number> {
-  const endpoints = webhookEndpoints(env).map((e) => ({ url: e.url, events: e.events }))
-  const claim = crypto.randomUUID()
+  const subscriptions = webhookEndpoints(env).map((e) => ({ url: e.url, events: e.events }))
   const now = new Date().toISOString()
-  const [, , queued] = await env.DB.batch<{ id: string }>([
-    env.DB.prepare(
-      `UPDATE outbox SET dispatched_date = ?1, dispatch_id = ?2
-       WHERE id IN (SELECT id FROM outbox WHERE dispatched_date IS NULL ORDER BY seq LIMIT ?3)`
-    ).bind(now, claim, limit),
-    env.DB.prepare(
-      `INSERT INTO webhook_deliveries (id, event_id, endpoint_url, status, created_date, updated_date)
-       SELECT lower(hex(randomblob(16))), o.id, json_extract(e.value, '$.url'), 'queued', ?1, ?1
-       FROM outbox o, json_each(?2) e
-       WHERE o.dispatch_id = ?3
-         AND EXISTS (SELECT 1 FROM json_each(json_extract(e.value, '$.events')) ev WHERE ev.value IN ('*', o.slug))
-         AND json_extract(e.value, '$.url') NOT IN (SELECT endpoint_url FROM webhook_endpoints_disabled)
-       ON CONFLICT (event_id, endpoint_url) DO NOTHING`
-    ).bind(now, JSON.stringify(endpoints), claim),
-    env.DB.prepare(
-      `SELECT d.id FROM webhook_deliveries d JOIN outbox o ON o.id = d.event_id
-       WHERE o.dispatch_id = ? ORDER BY o.seq`
-    ).bind(claim),
-  ])
-  return send(
-    env,
-    queued!.results.map((r) => r.id)
-  )
+  return send(env, await claimOutboxEvents(env.DB, subscriptions, now, limit))
 }
 
 /**
@@ -48,17 +26,8 @@ export async function dispatchOutbox(env: Env, limit = 100): Promise<number> {
  * from sending twice.
  */
 export async function resendStaleDeliveries(env: Env, now = Date.now()): Promise<number> {
-  const { results } = await env.DB.prepare(
-    `SELECT id FROM webhook_deliveries
-     WHERE (status = 'queued' AND attempts = 0 AND created_date < ?1) OR (status = 'sending' AND lease_until < ?2)
-     LIMIT 100`
-  )
-    .bind(new Date(now - 2 * 60_000).toISOString(), new Date(now).toISOString())
-    .all<{ id: string }>()
-  return send(
-    env,
-    results.map((r) => r.id)
-  )
+  const createdBefore = new Date(now - 2 * 60_000).toISOString()
+  return send(env, await selectStaleDeliveries(env.DB, createdBefore, new Date(now).toISOString()))
 }
 
 async function send(env: Env, ids: string[]): Promise<number> {

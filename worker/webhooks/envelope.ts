@@ -6,22 +6,12 @@
  * when it has since been deleted).
  */
 import { getContact } from '../db/contact-reads.ts'
-
-export const SUBMISSION_FQDN = 'contact-capture.v1.form_submission'
-
-export interface OutboxEvent {
-  id: string
-  sequence: number
-  entity_fqdn: string
-  slug: string
-  entity_id: string
-  body: string
-  created_date: string
-}
+import type { OutboxRow } from '../db/outbox.ts'
+import { selectSubmissionSummary } from '../db/submissions.ts'
 
 export async function buildEnvelope(
   db: D1Database,
-  event: OutboxEvent
+  event: OutboxRow
 ): Promise<Record<string, unknown>> {
   const extra = JSON.parse(event.body) as {
     originatedFrom?: string
@@ -62,18 +52,7 @@ export async function buildEnvelope(
       }
     }
     default: {
-      const submission = await db
-        .prepare(
-          'SELECT id, form_id, status, contact_id, created_date FROM submissions WHERE id = ?'
-        )
-        .bind(event.entity_id)
-        .first<{
-          id: string
-          form_id: string
-          status: string
-          contact_id: string | null
-          created_date: string
-        }>()
+      const submission = await selectSubmissionSummary(db, event.entity_id)
       return {
         ...base,
         actionEvent: {

@@ -11,7 +11,7 @@
  * - on a list (emails, phones, addresses), `$eq`/`$in`/`$startsWith`/`$exists: true` hold when
  *   some item matches, `$ne`/`$exists: false` when none does.
  */
-import { applicationError } from '../../http/errors.ts'
+import { applicationError } from '../../../shared/api-error.ts'
 
 export interface SqlCondition {
   sql: string

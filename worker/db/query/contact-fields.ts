@@ -5,7 +5,7 @@
  * so SQLite answers them from the child table's index (emails by `email_norm`, labels by key).
  */
 import { normalizeEmail } from '../../../shared/email.ts'
-import type { ExtendedFieldDataType } from '../../../shared/forms.ts'
+import type { ExtendedFieldDataType } from '../../../shared/extended-values.ts'
 import {
   compileFilter,
   filterError,

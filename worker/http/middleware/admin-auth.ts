@@ -6,7 +6,7 @@
  * - any of the comma-separated `READ_API_KEYS`: reading only (GET, and POST …/query).
  */
 import type { MiddlewareHandler } from 'hono'
-import { applicationError } from '../errors.ts'
+import { applicationError } from '../../../shared/api-error.ts'
 
 export type KeyKind = 'admin' | 'read'
 

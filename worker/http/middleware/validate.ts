@@ -6,7 +6,7 @@ import { zValidator } from '@hono/zod-validator'
 import type { ValidationTargets } from 'hono'
 import type { z } from 'zod'
 import { toFieldViolations } from '../../../shared/submission.ts'
-import { validationError } from '../errors.ts'
+import { validationError } from '../../../shared/api-error.ts'
 
 export const validate = <T extends z.ZodType, Target extends keyof ValidationTargets>(
   target: Target,
