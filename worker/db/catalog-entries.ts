@@ -200,3 +200,13 @@ export async function existingKeys(
     .all<Row>()
   return new Map(results.map((r) => [r.key, r]))
 }
+
+/** The data type of every user-defined extended field, by key (for filters and sorts on them). */
+export async function customFieldTypes(
+  db: D1Database
+): Promise<Map<string, ExtendedFieldDataType>> {
+  const { results } = await db
+    .prepare(`SELECT key, data_type FROM extended_fields WHERE namespace = 'custom'`)
+    .all<{ key: string; data_type: ExtendedFieldDataType }>()
+  return new Map(results.map((r) => [r.key, r.data_type]))
+}

@@ -278,3 +278,82 @@ export function deleteContactStatements(
     db.prepare(`DELETE FROM contacts WHERE id = ?`).bind(id),
   ]
 }
+
+/** Another contact than `contactId` holding one of the keys, and the email or phone it matched on. */
+export async function selectDuplicateOwner(
+  db: D1Database,
+  contactId: string,
+  keys: DuplicateKeys
+): Promise<{ contact_id: string; matched: string } | undefined> {
+  const [table, key, shown] = keys.emailNorms.length
+    ? ['contact_emails', 'email_norm', 'email']
+    : ['contact_phones', 'e164_phone', 'phone']
+  const row = await db
+    .prepare(
+      `SELECT contact_id, ${shown} AS matched FROM ${table}
+       WHERE ${key} IN (SELECT value FROM json_each(?)) AND contact_id <> ? LIMIT 1`
+    )
+    .bind(JSON.stringify(keys.emailNorms.length ? keys.emailNorms : keys.e164Phones), contactId)
+    .first<{ contact_id: string; matched: string }>()
+  return row ?? undefined
+}
+
+export interface MergeWrite {
+  /** The target as merged, written with `writeId` if it still has `targetRevision`. */
+  target: Contact
+  targetRevision: number
+  sources: { id: string; revision: number }[]
+  writeId: string
+  now: string
+}
+
+/**
+ * A merge as one batch: the target written, then, only if that write happened, each source's
+ * submissions and aliases moved to the target, an alias kept for its id, and the source deleted;
+ * `merged` and `deleted` events with them. The first statement's `meta.changes` is 1 when it happened.
+ */
+export function mergeStatements(db: D1Database, merge: MergeWrite): D1PreparedStatement[] {
+  const { target, writeId, now } = merge
+  const written = `EXISTS (SELECT 1 FROM contacts WHERE id = ?1 AND write_id = ?2)`
+  const onTarget = [target.id, writeId] as const
+  const when = { writtenContact: target.id, writeId }
+  const statements = [
+    ...writeContactStatements(db, target, {
+      writeId,
+      expectedRevision: merge.targetRevision,
+      originatedFrom: 'merge',
+      sources: merge.sources,
+    }),
+    outboxStatement(db, {
+      slug: 'merged',
+      entityId: target.id,
+      body: { targetContactId: target.id, sourceContactIds: merge.sources.map((s) => s.id) },
+      now,
+      when,
+    }),
+  ]
+  for (const source of merge.sources) {
+    statements.push(
+      db
+        .prepare(`UPDATE submissions SET contact_id = ?1 WHERE contact_id = ?3 AND ${written}`)
+        .bind(...onTarget, source.id),
+      db
+        .prepare(`UPDATE contact_aliases SET target_id = ?1 WHERE target_id = ?3 AND ${written}`)
+        .bind(...onTarget, source.id),
+      db
+        .prepare(
+          `INSERT INTO contact_aliases (source_id, target_id, merged_date) SELECT ?3, ?1, ?4 WHERE ${written}`
+        )
+        .bind(...onTarget, source.id, now),
+      outboxStatement(db, {
+        slug: 'deleted',
+        entityId: source.id,
+        body: { originatedFrom: 'merge' },
+        now,
+        when,
+      }),
+      db.prepare(`DELETE FROM contacts WHERE id = ?3 AND ${written}`).bind(...onTarget, source.id)
+    )
+  }
+  return statements
+}

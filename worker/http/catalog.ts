@@ -16,11 +16,23 @@ import {
   toLabel,
 } from '../db/catalog-entries.ts'
 import type { CatalogKind } from '../db/catalog-entries.ts'
-import { compileFilter, readInstant, scalar } from '../db/query/compile.ts'
-import type { FieldRule, Operator } from '../db/query/compile.ts'
+import {
+  catalogListCondition,
+  catalogOrderBy,
+  compileCatalogFilter,
+  LIST_FILTERS,
+} from '../db/query/catalog-fields.ts'
+import type { SqlCondition } from '../db/query/compile.ts'
 import { applicationError } from '../../shared/api-error.ts'
 import { validate } from './middleware/validate.ts'
-import { intParam, queryBody, sortOf } from './query-params.ts'
+import {
+  queryBody,
+  sortOf,
+  sortParam,
+  sortParams,
+  textParam,
+  wholeNumberParam,
+} from './query-params.ts'
 
 interface CatalogApi {
   kind: CatalogKind
@@ -33,26 +45,7 @@ interface CatalogApi {
   maxName: number
   defaultLimit: number
   maxLimit: number
-  filters: Record<string, FieldRule>
-  /** Query-string filters of the GET list. */
-  listFilters: Record<string, string>
   present: (row: Parameters<typeof toLabel>[0]) => unknown
-}
-
-const EQ: Operator[] = ['$eq', '$ne', '$in']
-const NAME: Operator[] = ['$eq', '$ne', '$in', '$startsWith']
-const RANGE: Operator[] = ['$eq', '$ne', '$gt', '$gte', '$lt', '$lte']
-const common = {
-  key: scalar('c.key', EQ),
-  displayName: scalar('c.display_name', NAME),
-  createdDate: scalar('c.created_date', RANGE, readInstant),
-  updatedDate: scalar('c.updated_date', RANGE, readInstant),
-  namespace: scalar('c.namespace', ['$eq', '$ne']),
-}
-const SORTS: Record<string, string> = {
-  displayName: 'c.display_name',
-  createdDate: 'c.created_date',
-  updatedDate: 'c.updated_date',
 }
 
 export const LABELS: CatalogApi = {
@@ -65,8 +58,6 @@ export const LABELS: CatalogApi = {
   maxName: 180,
   defaultLimit: 1000,
   maxLimit: 2000,
-  filters: { ...common, labelType: scalar('c.label_type', ['$eq']) },
-  listFilters: { labelType: 'c.label_type', namespace: 'c.namespace' },
   present: toLabel,
 }
 
@@ -80,12 +71,6 @@ export const EXTENDED_FIELDS: CatalogApi = {
   maxName: 150,
   defaultLimit: 100,
   maxLimit: 1000,
-  filters: {
-    ...common,
-    fieldType: scalar('c.field_type', ['$eq']),
-    dataType: scalar('c.data_type', ['$eq', '$ne']),
-  },
-  listFilters: { fieldType: 'c.field_type', namespace: 'c.namespace' },
   present: toExtendedField,
 }
 
@@ -103,6 +88,13 @@ export function catalogRoutes(api: CatalogApi) {
     [api.one]: z.object({ displayName }),
     language: z.string().max(10).optional(),
   })
+  const listQuery = z.object({
+    ...Object.fromEntries(Object.keys(LIST_FILTERS[api.kind]).map((name) => [name, textParam])),
+    startsWith: textParam,
+    ...sortParams,
+    'paging.limit': wholeNumberParam,
+    'paging.offset': wholeNumberParam,
+  })
   const catalogQueryBody = z.object({
     query: queryBody({}),
     language: z.string().max(10).optional(),
@@ -110,7 +102,7 @@ export function catalogRoutes(api: CatalogApi) {
 
   async function page(
     db: D1Database,
-    where: ReturnType<typeof compileFilter>,
+    where: SqlCondition,
     sort: { fieldName: string; order: 'ASC' | 'DESC' } | undefined,
     limit = api.defaultLimit,
     offset = 0
@@ -122,18 +114,13 @@ export function catalogRoutes(api: CatalogApi) {
         `paging.limit must be between 1 and ${api.maxLimit}.`
       )
     }
-    const sortField = sort?.fieldName ?? 'createdDate'
-    const column = Object.hasOwn(SORTS, sortField) ? SORTS[sortField] : undefined
-    if (!column) throw applicationError(400, 'INVALID_SORT', `Cannot sort by "${sort?.fieldName}".`)
-    const direction = sort?.order === 'DESC' ? 'DESC' : 'ASC'
-    const { rows, total } = await queryCatalog(
-      db,
-      api.kind,
-      where,
-      `${column} ${direction}, c.key ${direction}`,
-      limit,
-      offset
+    const orderBy = catalogOrderBy(
+      sort?.fieldName ?? 'createdDate',
+      sort?.order === 'DESC' ? 'DESC' : 'ASC'
     )
+    if (!orderBy)
+      throw applicationError(400, 'INVALID_SORT', `Cannot sort by "${sort?.fieldName}".`)
+    const { rows, total } = await queryCatalog(db, api.kind, where, orderBy, limit, offset)
     return {
       items: rows.map(api.present),
       meta: { count: rows.length, offset, total, tooManyToCount: false },
@@ -169,43 +156,16 @@ export function catalogRoutes(api: CatalogApi) {
     c.json({ [api.one]: api.present(await requireEntry(c.env.DB, c.req.param('key'))) })
   )
 
-  routes.get(api.path, async (c) => {
-    const parts = Object.entries(api.listFilters).flatMap(([name, column]) => {
-      const value = c.req.query(name)
-      return value === undefined ? [] : [{ sql: `${column} = ?`, params: [value] as unknown[] }]
-    })
-    const startsWith = c.req.query('startsWith')
-    // Case-sensitive, as Wix documents for this parameter.
-    if (startsWith)
-      parts.push({
-        sql: `substr(c.display_name, 1, ?) = ?`,
-        params: [startsWith.length, startsWith],
-      })
-    const where = parts.length
-      ? {
-          sql: parts.map((p) => `(${p.sql})`).join(' AND '),
-          params: parts.flatMap((p) => p.params),
-        }
-      : { sql: '1', params: [] }
-
-    const fieldName = c.req.query('sort.fieldName')
-    const result = await page(
-      c.env.DB,
-      where,
-      fieldName
-        ? { fieldName, order: c.req.query('sort.order') === 'DESC' ? 'DESC' : 'ASC' }
-        : undefined,
-      intParam(c, 'paging.limit'),
-      intParam(c, 'paging.offset')
-    )
+  routes.get(api.path, validate('query', listQuery), async (c) => {
+    const q = c.req.valid('query')
+    const where = catalogListCondition(api.kind, q as Record<string, string | undefined>)
+    const result = await page(c.env.DB, where, sortParam(q), q['paging.limit'], q['paging.offset'])
     return c.json({ [api.many]: result.items, metadata: result.meta })
   })
 
   routes.post(`${api.path}/query`, validate('json', catalogQueryBody), async (c) => {
     const { query } = c.req.valid('json')
-    const where = compileFilter(query.filter, (field) =>
-      Object.hasOwn(api.filters, field) ? api.filters[field] : undefined
-    )
+    const where = compileCatalogFilter(api.kind, query.filter)
     const sort = sortOf(query.sort)
     const result = await page(c.env.DB, where, sort, query.paging?.limit, query.paging?.offset)
     return c.json({ [api.many]: result.items, pagingMetadata: result.meta })

@@ -1,27 +1,54 @@
 /**
  * @module
- * Reading the query string of the GET list endpoints (Wix's `paging.limit=…&fields=…` form).
+ * Query-string and query-body pieces shared by the list endpoints (Wix's `paging.limit=…&fields=…`
+ * and `{ query: { filter, sort, paging } }` forms), as zod schemas for `validate()`.
  */
-import type { Context } from 'hono'
 import { z } from 'zod'
-import { validationError } from '../../shared/api-error.ts'
 
-/** A whole number from 0 to 1,000,000,000, or undefined when absent; anything else is a 400. */
-export function intParam(c: Context, name: string): number | undefined {
-  const value = c.req.query(name)
-  if (value === undefined) return undefined
-  const n = Number(value)
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n > 1_000_000_000) {
-    throw validationError([
-      { field: name, description: 'must be a whole number', violatedRule: 'FORMAT' },
-    ])
-  }
-  return n
-}
+/** The first value of a parameter sent more than once. */
+const first = (v: unknown) => (Array.isArray(v) ? v[0] : v)
+
+/** A whole number from 0 to 1,000,000,000. */
+export const wholeNumberParam = z.preprocess(
+  first,
+  z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .refine((n) => Number.isSafeInteger(n) && n <= 1_000_000_000, {
+      message: 'must be a whole number',
+      params: { violatedRule: 'FORMAT' },
+    })
+    .optional()
+)
+
+/** A text parameter (the first, if sent more than once). */
+export const textParam = z.preprocess(first, z.string().optional())
 
 /** A list: repeated (`?fields=a&fields=b`) or comma-separated (`?fields=a,b`). */
-export function listParam(c: Context, name: string): string[] {
-  return (c.req.queries(name) ?? []).flatMap((v) => v.split(',')).filter(Boolean)
+export const listParam = z
+  .union([z.string(), z.array(z.string())])
+  .optional()
+  .transform((v) =>
+    [v ?? []]
+      .flat()
+      .flatMap((s) => s.split(','))
+      .filter(Boolean)
+  )
+
+/** `sort.fieldName` and `sort.order` (anything but DESC sorts ascending). */
+export const sortParams = {
+  'sort.fieldName': textParam,
+  'sort.order': textParam,
+}
+
+/** The one sort of a GET list, from `sortParams`. */
+export function sortParam(q: {
+  'sort.fieldName'?: string | undefined
+  'sort.order'?: string | undefined
+}): { fieldName: string; order: 'ASC' | 'DESC' } | undefined {
+  const fieldName = q['sort.fieldName']
+  return fieldName ? { fieldName, order: q['sort.order'] === 'DESC' ? 'DESC' : 'ASC' } : undefined
 }
 
 const sortSpec = z.object({
