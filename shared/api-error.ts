@@ -42,3 +42,8 @@ export function validationError(fieldViolations: FieldViolation[], message?: str
     details: { validationError: { fieldViolations } },
   })
 }
+
+/** Too many submissions: the same plain 429 for every limit, so it tells nothing of which. */
+export function rateLimited(): ApiError {
+  return applicationError(429, 'RATE_LIMITED', 'Too many submissions. Please try again later.')
+}

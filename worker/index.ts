@@ -1,6 +1,9 @@
 /**
  * @module
- * The contact-capture worker: wiring only. Handlers live in ./routes, SQL in ./db.
+ * The contact-capture worker: wiring only. HTTP (routes, middleware, pages) lives in ./http; the
+ * capture pipeline in ./capture; contact rules in ./contacts; where contacts live in ./stores
+ * (D1 or Wix); bot and rate checks in ./guards; webhooks in ./webhooks; every SQL statement in
+ * ./db. Each layer imports only those below it (test/node/layers.test.ts checks).
  */
 import { Hono } from 'hono'
 export { WixThrottle } from './stores/wix-throttle.ts'
@@ -9,6 +12,7 @@ import { handleRetryBatch, sweepPending } from './capture/retry.ts'
 import { handleError, handleNotFound } from './http/errors.ts'
 import { sweepRateLimits } from './guards/rate-limit.ts'
 import { adminAuth } from './http/middleware/admin-auth.ts'
+import { dispatchAfterChange } from './http/middleware/dispatch-after-change.ts'
 import { securityHeaders } from './http/middleware/security-headers.ts'
 import { adminFormRoutes } from './http/admin-forms.ts'
 import { catalogRoutes, EXTENDED_FIELDS, LABELS } from './http/catalog.ts'
@@ -33,23 +37,7 @@ for (const path of [
 ]) {
   app.use(path, adminAuth())
 }
-// After a change, turn its outbox rows into webhook deliveries, without delaying the answer.
-app.use('*', async (c, next) => {
-  await next()
-  // With no endpoints there is nothing to send; the cron sweep marks such events dispatched.
-  const endpoints = c.env.WEBHOOK_ENDPOINTS?.trim()
-  if (
-    endpoints &&
-    endpoints !== '[]' &&
-    c.req.method !== 'GET' &&
-    c.req.method !== 'OPTIONS' &&
-    c.res.status < 400
-  ) {
-    c.executionCtx.waitUntil(
-      dispatchOutbox(c.env).catch((err) => console.error('webhook dispatch failed', err))
-    )
-  }
-})
+app.use('*', dispatchAfterChange())
 
 app.route('/', health)
 app.route('/', formRoutes)

@@ -7,8 +7,7 @@
 import { submissionSchema, toFieldViolations } from '../../shared/submission.ts'
 import { RATE_LIMIT_DEFAULTS } from '../../shared/forms-config.ts'
 import type { FormConfig } from '../../shared/forms-config.ts'
-import { rateLimited } from '../guards/rate-limit.ts'
-import { ApiError, applicationError, validationError } from '../../shared/api-error.ts'
+import { ApiError, applicationError, rateLimited, validationError } from '../../shared/api-error.ts'
 import {
   forgetIdempotencyKey,
   insertSubmission,
@@ -21,7 +20,7 @@ import { planCapture } from './plan.ts'
 import { isInlineBatchStore } from '../stores/contact-store.ts'
 import type { ContactStore } from '../stores/contact-store.ts'
 import { d1Store } from '../stores/d1-store.ts'
-import type { CapturePlan } from './plan.ts'
+import type { CapturePlan } from '../stores/contact-store.ts'
 
 export interface SubmissionRequest {
   formId: string

@@ -6,34 +6,8 @@
 import { normalizeEmail } from '../../shared/email.ts'
 import { coerceExtendedValue } from '../../shared/extended-values.ts'
 import type { ContextKey, FormConfig } from '../../shared/forms-config.ts'
-import type { ExtendedFieldDataType } from '../../shared/extended-values.ts'
 import type { CleanValue, SubmissionContext } from '../../shared/submission.ts'
-
-export interface PlannedPhone {
-  phone: string
-  e164Phone: string
-  countryCode?: string
-}
-
-export interface PlannedExtendedValue {
-  displayName: string
-  dataType: ExtendedFieldDataType
-  value: string | number
-}
-
-export interface CapturePlan {
-  /** The email as typed (trimmed, NFC) and its duplicate key. */
-  email?: { email: string; norm: string }
-  phone?: PlannedPhone
-  firstName?: string
-  lastName?: string
-  company?: string
-  jobTitle?: string
-  /** Label display names, from the form's config only. */
-  labels: string[]
-  extendedValues: PlannedExtendedValue[]
-  onDuplicate: FormConfig['onDuplicate']
-}
+import type { CapturePlan } from '../stores/contact-store.ts'
 
 export function planCapture(
   form: FormConfig,

@@ -10,7 +10,7 @@
 import type { FormConfig } from '../../shared/forms-config.ts'
 import { countRequest, pruneRateCounters } from '../db/rate-counters.ts'
 import { forgetAddressKeys } from '../db/submissions.ts'
-import { applicationError } from '../../shared/api-error.ts'
+import { rateLimited } from '../../shared/api-error.ts'
 
 export async function limitByAddress(
   env: Env,
@@ -45,8 +45,4 @@ export async function sweepRateLimits(db: D1Database, now = Date.now()): Promise
     pruneRateCounters(db, Math.floor(now / 60_000) - 1),
     forgetAddressKeys(db, new Date(now - 2 * 60_000).toISOString()),
   ])
-}
-
-export function rateLimited() {
-  return applicationError(429, 'RATE_LIMITED', 'Too many submissions. Please try again later.')
 }

@@ -11,13 +11,11 @@ import { bodyLimit } from 'hono/body-limit'
 import { cors } from 'hono/cors'
 import { toDefinition } from '../../shared/definition.ts'
 import type { FormDefinition } from '../../shared/definition.ts'
-import type { FieldViolation } from '../../shared/errors.ts'
-import { honeypotName } from '../../shared/honeypot.ts'
 import type { FormConfig } from '../../shared/forms-config.ts'
 import { selectStore } from '../stores/select-store.ts'
 import { acceptSubmission, findReplay, parseJson, TokenReusedError } from '../capture/accept.ts'
 import type { SubmissionAnswer } from '../capture/accept.ts'
-import { ApiError, applicationError } from '../../shared/api-error.ts'
+import { applicationError } from '../../shared/api-error.ts'
 import { forms, isOriginAllowed, requireForm } from '../configured-forms.ts'
 import { countBlocked } from '../db/blocked-submissions.ts'
 import { detectBot } from '../guards/bots.ts'
@@ -25,7 +23,8 @@ import type { BotReason } from '../guards/bots.ts'
 import { clientAddress } from '../guards/client-address.ts'
 import { limitByAddress } from '../guards/rate-limit.ts'
 import { issueToken } from '../guards/render-token.ts'
-import { problemsPage, thanksPage } from './pages.ts'
+import { fallbackSubmission, thanksUrl, webUrl } from './fallback-form.ts'
+import { thanksPage } from './pages.ts'
 
 type AppContext = Context<{ Bindings: Env }>
 
@@ -175,81 +174,7 @@ function answerBot(
   return c.json({ submissionId: crypto.randomUUID(), status: 'accepted' }, 202)
 }
 
-/**
- * The no-JavaScript form posts its fields flat. It gets pages, not JSON: 303 to the thank-you
- * page (or the form's redirect URL), or a page that lists what to correct.
- */
-async function fallbackSubmission(
-  c: AppContext,
-  formId: string,
-  form: FormConfig,
-  rawBody: string,
-  params: Record<string, string>
-): Promise<Response> {
-  const referer = webUrl(c.req.header('Referer'))
-  const trap = honeypotName(form.spam.honeypot, form.fields)
-  const values: Record<string, string | boolean> = {}
-  const unknown: FieldViolation[] = []
-  for (const key of Object.keys(params)) {
-    if (!form.fields.some((f) => f.name === key) && key !== trap) {
-      unknown.push({
-        field: key,
-        description: 'This field is not part of the form',
-        violatedRule: 'FIELD_NOT_ALLOWED',
-      })
-    }
-  }
-  for (const field of form.fields) {
-    const value = params[field.name]
-    if (field.type === 'consent') values[field.name] = value !== undefined && value !== 'false'
-    else if (value !== undefined) values[field.name] = value
-  }
-  try {
-    if (unknown.length) {
-      throw new ApiError(400, {
-        message: 'Unknown fields',
-        details: { validationError: { fieldViolations: unknown } },
-      })
-    }
-    await acceptSubmission(c.env.DB, {
-      formId,
-      form,
-      rawBody,
-      parsedBody: { values, context: referer ? { pageUrl: referer } : {} },
-      ...(c.req.header('Origin') ? { origin: c.req.header('Origin')! } : {}),
-      ...(clientAddress(c.req.raw.headers) ? { address: clientAddress(c.req.raw.headers)! } : {}),
-      retries: c.env.SUBMISSION_RETRIES,
-      store: selectStore(c.env),
-    })
-  } catch (err) {
-    if (err instanceof ApiError && 'validationError' in err.body.details) {
-      return c.html(
-        problemsPage(form, err.body.details.validationError.fieldViolations, referer),
-        400
-      )
-    }
-    throw err
-  }
-  return c.redirect(thanksUrl(c, formId, form), 303)
-}
-
-function thanksUrl(c: AppContext, formId: string, form: FormConfig): string {
-  return (
-    form.redirectUrl ?? new URL(`/v1/forms/${encodeURIComponent(formId)}/thanks`, c.req.url).href
-  )
-}
-
 /** Hostnames a Turnstile token may name: those of the allowed origins and the worker's own. */
 function hostnamesOf(form: FormConfig, selfUrl: string): string[] {
   return [...form.allowedOrigins, selfUrl].map((u) => new URL(u).hostname)
-}
-
-function webUrl(value: string | undefined): string | undefined {
-  if (!value) return undefined
-  try {
-    const url = new URL(value)
-    return url.protocol === 'https:' || url.protocol === 'http:' ? url.href : undefined
-  } catch {
-    return undefined
-  }
 }

@@ -4,7 +4,38 @@
  * worker's D1 (worker/db); contacts live in D1 (the default) or on a Wix site's contact list. The
  * capture pipeline records each submission in D1 and asks the store to write its contact.
  */
-import type { CapturePlan } from '../capture/plan.ts'
+import type { ExtendedFieldDataType } from '../../shared/extended-values.ts'
+import type { FormConfig } from '../../shared/forms-config.ts'
+
+/**
+ * What a valid submission asks of the contact list (capture/plan.ts builds it from the form's
+ * config): the duplicate keys, the contact fields it fills, the labels and extended values it adds.
+ */
+export interface PlannedPhone {
+  phone: string
+  e164Phone: string
+  countryCode?: string
+}
+
+export interface PlannedExtendedValue {
+  displayName: string
+  dataType: ExtendedFieldDataType
+  value: string | number
+}
+
+export interface CapturePlan {
+  /** The email as typed (trimmed, NFC) and its duplicate key. */
+  email?: { email: string; norm: string }
+  phone?: PlannedPhone
+  firstName?: string
+  lastName?: string
+  company?: string
+  jobTitle?: string
+  /** Label display names, from the form's config only. */
+  labels: string[]
+  extendedValues: PlannedExtendedValue[]
+  onDuplicate: FormConfig['onDuplicate']
+}
 
 export interface ContactStore {
   readonly name: 'd1' | 'wix' | 'unconfigured'

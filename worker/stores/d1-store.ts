@@ -5,7 +5,7 @@
  * extended fields.
  */
 import { coerceExtendedValue } from '../../shared/extended-values.ts'
-import type { CapturePlan } from '../capture/plan.ts'
+import type { CapturePlan } from './contact-store.ts'
 import { captureStatements } from '../db/capture-batch.ts'
 import {
   cachedCatalog,
