@@ -7,7 +7,7 @@
 import { submissionSchema, toFieldViolations } from '../../shared/submission.ts'
 import { RATE_LIMIT_DEFAULTS } from '../../shared/forms-config.ts'
 import type { FormConfig } from '../../shared/forms-config.ts'
-import { ApiError, applicationError, rateLimited, validationError } from '../../shared/api-error.ts'
+import { applicationError, rateLimited, validationError } from '../../shared/api-error.ts'
 import {
   forgetIdempotencyKey,
   insertSubmission,
@@ -16,6 +16,13 @@ import {
   submittedEvent,
 } from '../db/submissions.ts'
 import type { StoredAnswer, SubmissionRow } from '../db/submissions.ts'
+import {
+  checkIdempotencyKey,
+  hasExpired,
+  refuseWhileInFlight,
+  storedAnswer,
+} from './idempotency.ts'
+import type { SubmissionAnswer } from './idempotency.ts'
 import { planCapture } from './plan.ts'
 import { isInlineBatchStore } from '../stores/contact-store.ts'
 import type { ContactStore } from '../stores/contact-store.ts'
@@ -46,34 +53,12 @@ export interface SubmissionRetry {
   submissionId: string
 }
 
-/** How long a stored answer is replayed for one Idempotency-Key. */
-const IDEMPOTENCY_TTL_MS = 24 * 3600_000
-/** A replay this soon after a first request that has not finished is told to wait (409). */
-const IN_FLIGHT_MS = 30_000
-
-export interface SubmissionAnswer {
-  status: number
-  /** JSON text, exactly as stored for replays. */
-  body: string
-  submissionId: string
-}
-
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/
-
 /** Runs steps 3–8 and 10 of the pipeline; throws ApiError for anything the visitor must fix. */
 export async function acceptSubmission(
   db: D1Database,
   req: SubmissionRequest
 ): Promise<SubmissionAnswer> {
-  if (req.idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(req.idempotencyKey)) {
-    throw validationError([
-      {
-        field: 'Idempotency-Key',
-        description: 'Use 1 to 255 visible ASCII characters, such as a UUID',
-        violatedRule: 'FORMAT',
-      },
-    ])
-  }
+  checkIdempotencyKey(req.idempotencyKey)
   const payload = req.parsedBody !== undefined ? req.parsedBody : parseJson(req.rawBody)
   const parsed = submissionSchema(req.form).safeParse(payload)
   if (!parsed.success) throw validationError(toFieldViolations(parsed.error.issues))
@@ -224,39 +209,18 @@ async function settleReplay(
   store: ContactStore,
   now: string
 ): Promise<SubmissionAnswer> {
-  if (Date.now() - Date.parse(stored.created_date) > IDEMPOTENCY_TTL_MS) {
+  if (hasExpired(stored)) {
     // The stored answer has expired: the key is free again.
     await forgetIdempotencyKey(db, stored.id).run()
     return acceptSubmission(db, req)
   }
-  const answer = replay(stored, bodyHash)
+  const answer = storedAnswer(stored, bodyHash)
   if (stored.status === 'pending') {
-    if (stored.attempts === 0 && Date.now() - Date.parse(stored.created_date) < IN_FLIGHT_MS) {
-      throw new ApiError(
-        409,
-        applicationError(
-          409,
-          'IDEMPOTENCY_KEY_IN_FLIGHT',
-          'This submission is still being processed.'
-        ).body,
-        { 'Retry-After': '2' }
-      )
-    }
+    refuseWhileInFlight(stored)
     // The first request was recorded but its contact write failed: this retry finishes it.
     await store.writeSubmission(stored.id, plan, now)
   }
   return answer
-}
-
-function replay(stored: StoredAnswer, bodyHash: string): SubmissionAnswer {
-  if (stored.body_hash !== bodyHash) {
-    throw applicationError(
-      422,
-      'IDEMPOTENCY_KEY_REUSED',
-      'This Idempotency-Key was already used for a different submission.'
-    )
-  }
-  return { status: stored.response_status, body: stored.response_body, submissionId: stored.id }
 }
 
 function storeOf(db: D1Database, req: SubmissionRequest): ContactStore {
