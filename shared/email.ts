@@ -3,21 +3,46 @@
  * Email normalisation: the one function that decides whether two addresses are the same contact.
  */
 /**
- * The duplicate-detection key for an email address: trimmed, Unicode NFC, fully case-folded,
- * and with an internationalised domain in its ASCII (IDNA) form.
- *
- * Case folding covers the whole address, local part included (`Strauß@Example.com` and
- * `STRAUSS@example.com` are one contact), as Matrix MSC2265 does: people type the same address in
- * many cases, and a form that split them would create duplicates in the site owner's list.
+ * The duplicate-detection key for an email address. Two addresses get one key only when they name
+ * the same mailbox as a person would type it:
+ * - the whole address trimmed and in Unicode NFKC, so fullwidth letters and ligatures (`ＡＮＮ`,
+ *   `ﬁ`) are their plain forms, and invisible characters (soft hyphen, zero-width space, word
+ *   joiner, BOM) removed;
+ * - the domain by UTS #46 non-transitional processing, as the URL standard's host parser does it,
+ *   and in its ASCII form. It is never case-folded first: `gıthub.com`, `straße.de` and `ςigma.gr`
+ *   are other registrable domains than `github.com`, `strasse.de` and `σigma.gr`;
+ * - the local part lower-cased, and final sigma written as σ (both are the lower case of Σ), but
+ *   not fully case-folded: `ß` stays `ß`, because a mail server may well hold `straße` and
+ *   `strasse` as two mailboxes, while nobody expects `Ann` and `ann` to be two people.
  *
  * @example
  * normalizeEmail('  Ann.Lee@BÜCHER.example ') // 'ann.lee@xn--bcher-kva.example'
  */
 export function normalizeEmail(raw: string): string {
-  const folded = caseFold(raw.trim().normalize('NFC'))
-  const at = folded.lastIndexOf('@')
-  if (at < 0) return folded
-  return `${folded.slice(0, at)}@${asciiDomain(folded.slice(at + 1))}`
+  const email = raw.trim().normalize('NFKC').replace(INVISIBLE, '')
+  const at = email.lastIndexOf('@')
+  if (at < 0) return lowerLocalPart(email)
+  return `${lowerLocalPart(email.slice(0, at))}@${domainKey(email.slice(at + 1))}`
+}
+
+// Characters that render as nothing and mean nothing in an address (Unicode default-ignorable
+// format characters; ZWJ and ZWNJ are left alone: they spell words in some scripts).
+const INVISIBLE = /[\u00ad\u180e\u200b\u2060\ufeff]/g
+
+function lowerLocalPart(s: string): string {
+  return s.toLowerCase().replace(/ς/g, 'σ')
+}
+
+/** The domain as the URL host parser reads it (UTS #46, non-transitional), lower-case ASCII. */
+function domainKey(domain: string): string {
+  // Plain ASCII names need no parsing; anything a URL would read past (a path, a port, %-escapes)
+  // is not a domain, and keeps its own key.
+  if (/^[a-z0-9.-]*$/i.test(domain) || /[/?#:@\\%\s]/.test(domain)) return domain.toLowerCase()
+  try {
+    return new URL(`http://${domain}`).hostname
+  } catch {
+    return domain.toLowerCase()
+  }
 }
 
 /** The address as the visitor meant it: trimmed and NFC, case kept (mail may be case-sensitive). */
@@ -40,13 +65,6 @@ export function isValidEmail(raw: string): boolean {
   if (at < 1) return false
   const ascii = `${email.slice(0, at)}@${asciiDomain(email.slice(at + 1))}`
   return ASCII_EMAIL.test(ascii)
-}
-
-// JavaScript has no String.prototype.caseFold; upper-then-lower gives full folding for the cases
-// that matter in addresses (ß → ss, ligatures, Kelvin sign). Greek final sigma is lowered in
-// context by toLowerCase, so it is mapped to σ by hand, as Unicode case folding does.
-function caseFold(s: string): string {
-  return s.toUpperCase().toLowerCase().replace(/ς/g, 'σ')
 }
 
 function asciiDomain(domain: string): string {

@@ -10,6 +10,7 @@ export { WixThrottle } from './stores/wix-throttle.ts'
 import type { SubmissionRetry } from './capture/accept.ts'
 import { handleRetryBatch, sweepPending } from './capture/retry.ts'
 import { handleError, handleNotFound } from './http/errors.ts'
+import { rekeyStaleEmails } from './contacts/email-keys.ts'
 import { sweepRateLimits } from './guards/rate-limit.ts'
 import { adminAuth } from './http/middleware/admin-auth.ts'
 import { dispatchAfterChange } from './http/middleware/dispatch-after-change.ts'
@@ -68,6 +69,7 @@ export default {
       dispatchOutbox(env),
       resendStaleDeliveries(env),
       sweepRateLimits(env.DB),
+      rekeyStaleEmails(env.DB),
     ])
     for (const r of results)
       if (r.status === 'rejected') console.error('scheduled sweep failed', r.reason)
