@@ -14,6 +14,7 @@ import { rekeyStaleEmails } from './contacts/email-keys.ts'
 import { sweepRateLimits } from './guards/rate-limit.ts'
 import { adminAuth } from './http/middleware/admin-auth.ts'
 import { dispatchAfterChange } from './http/middleware/dispatch-after-change.ts'
+import { limitBody } from './http/middleware/limit-body.ts'
 import { securityHeaders } from './http/middleware/security-headers.ts'
 import { adminFormRoutes } from './http/admin-forms.ts'
 import { catalogRoutes, EXTENDED_FIELDS, LABELS } from './http/catalog.ts'
@@ -26,6 +27,8 @@ import { handleDeliveryBatch } from './webhooks/deliver.ts'
 import type { DeliveryMessage } from './webhooks/dispatch.ts'
 import { dispatchOutbox, resendStaleDeliveries } from './webhooks/dispatch.ts'
 
+const ADMIN_BODY_BYTES = 512 * 1024
+
 const app = new Hono<{ Bindings: Env }>()
 
 app.use('*', securityHeaders())
@@ -36,7 +39,8 @@ for (const path of [
   '/v1/forms',
   '/v1/webhooks/*',
 ]) {
-  app.use(path, adminAuth())
+  // Larger than any documented request (a contact with 2,000 label keys is about 170 KiB).
+  app.use(path, adminAuth(), limitBody(ADMIN_BODY_BYTES, 'A request body'))
 }
 app.use('*', dispatchAfterChange())
 

@@ -1,5 +1,6 @@
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
+import { bindable } from '../../worker/db/query/compile.ts'
 import { compileContactFilter } from '../../worker/db/query/contact-fields.ts'
 import { forgetAddressKeys, insertSubmission } from '../../worker/db/submissions.ts'
 import type { SubmissionRow } from '../../worker/db/submissions.ts'
@@ -36,6 +37,21 @@ describe('indexes', () => {
       '+12125550134',
     ])
     expect(p).toContain('contact_phones_by_e164')
+  })
+
+  it('answers a filter of more values than D1 binds from indexes still', async () => {
+    const emails = Array.from({ length: 120 }, (_, i) => ({ 'info.emails.email': `p${i}@x.io` }))
+    const where = bindable(
+      compileContactFilter({ $or: [{ $or: emails.slice(0, 50) }, { $or: emails.slice(50, 100) }] }),
+      2
+    )
+    expect(where.params).toHaveLength(1)
+    const p = await plan(
+      `SELECT c.id FROM contacts c WHERE ${where.sql} ORDER BY c.created_date, c.id LIMIT ? OFFSET ?`,
+      [...where.params, 50, 0]
+    )
+    expect(p).toContain('contact_emails_by_norm')
+    expect(p).not.toMatch(/SCAN (e|contact_emails)\b/)
   })
 
   it('answers an email filter, a label filter and a createdDate range from indexes', async () => {

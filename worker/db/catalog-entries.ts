@@ -6,6 +6,7 @@
 import type { ExtendedFieldDataType } from '../../shared/extended-values.ts'
 import { CUSTOM_NAMESPACE, resolveCatalog, selectCatalog } from './catalog-lookup.ts'
 import type { CatalogRow } from './catalog-lookup.ts'
+import { bindable } from './query/compile.ts'
 import type { SqlCondition } from './query/compile.ts'
 import { CONTACT_FQDN } from '../../shared/webhook-events.ts'
 
@@ -90,6 +91,7 @@ export async function queryCatalog(
   limit: number,
   offset: number
 ): Promise<{ rows: Row[]; total: number }> {
+  where = bindable(where, 2)
   const [page, count] = await db.batch([
     db
       .prepare(`SELECT * FROM ${kind} c WHERE ${where.sql} ORDER BY ${orderBy} LIMIT ? OFFSET ?`)

@@ -4,6 +4,7 @@
  * emails, phones, addresses, labels and extended values come back in one round trip.
  */
 import type { Contact, ContactEmail, ContactPhone } from '../../shared/contact.ts'
+import { bindable } from './query/compile.ts'
 import type { SqlCondition } from './query/compile.ts'
 import { withDerivedFields } from '../../shared/contact.ts'
 
@@ -135,6 +136,7 @@ export async function selectContacts(
   sel: ContactSelection,
   withTotal = true
 ): Promise<ContactPage> {
+  sel = { ...sel, where: bindable(sel.where, 2) }
   const { sql: page, params: pageParams } = pageQuery(sel)
   const countKey = JSON.stringify([sel.where.sql, sel.where.params])
   // The first page always counts; the pages after it reuse that count for a few seconds.

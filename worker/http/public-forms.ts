@@ -7,7 +7,6 @@
  */
 import { Hono } from 'hono'
 import type { Context, MiddlewareHandler } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
 import { cors } from 'hono/cors'
 import { toDefinition } from '../../shared/definition.ts'
 import type { FormDefinition } from '../../shared/definition.ts'
@@ -24,6 +23,7 @@ import { clientAddress } from '../guards/client-address.ts'
 import { limitByAddress } from '../guards/rate-limit.ts'
 import { issueToken } from '../guards/render-token.ts'
 import { fallbackSubmission, thanksUrl, webUrl } from './fallback-form.ts'
+import { limitBody } from './middleware/limit-body.ts'
 import { thanksPage } from './pages.ts'
 
 type AppContext = Context<{ Bindings: Env }>
@@ -79,18 +79,9 @@ const checkOrigin: MiddlewareHandler<{ Bindings: Env }> = async (c, next) => {
   await next()
 }
 
-const limitBody = bodyLimit({
-  maxSize: MAX_BODY_BYTES,
-  onError: () => {
-    throw applicationError(
-      413,
-      'PAYLOAD_TOO_LARGE',
-      `A submission may be at most ${MAX_BODY_BYTES / 1024} KiB.`
-    )
-  },
-})
+const limitSubmission = limitBody(MAX_BODY_BYTES, 'A submission')
 
-formRoutes.post('/v1/forms/:formId/submissions', checkOrigin, limitBody, async (c) => {
+formRoutes.post('/v1/forms/:formId/submissions', checkOrigin, limitSubmission, async (c) => {
   const formId = c.req.param('formId')
   const form = requireForm(formId)
   const type = c.req.header('Content-Type') ?? ''

@@ -61,6 +61,8 @@ function compileLevel(
     throw filterError('MALFORMED_FILTER', `Filters nest at most ${MAX_DEPTH} levels deep.`)
   if (filter === undefined || filter === null) return TRUE
   if (!isPlainObject(filter)) throw filterError('MALFORMED_FILTER', 'A filter is an object.')
+  // An empty sub-filter costs nothing to write but still becomes SQL: it counts as a condition.
+  if (depth > 0 && Object.keys(filter).length === 0) countCondition(budget)
   const parts: SqlCondition[] = []
   for (const [key, value] of Object.entries(filter)) {
     if (key === '$and' || key === '$or') {
@@ -81,16 +83,35 @@ function compileLevel(
     } else if (key.startsWith('$')) {
       throw filterError('MALFORMED_FILTER', `${key} is not a logical operator ($and, $or, $not).`)
     } else {
-      if (++budget.conditions > MAX_CONDITIONS) {
-        throw filterError(
-          'MALFORMED_FILTER',
-          `A filter holds at most ${MAX_CONDITIONS} conditions.`
-        )
-      }
+      countCondition(budget)
       parts.push(compileField(key, value, resolve(key)))
     }
   }
   return parts.length ? join(parts, ' AND ') : TRUE
+}
+
+function countCondition(budget: { conditions: number }): void {
+  if (++budget.conditions > MAX_CONDITIONS)
+    throw filterError('MALFORMED_FILTER', `A filter holds at most ${MAX_CONDITIONS} conditions.`)
+}
+
+/** D1 binds at most 100 values to one statement. */
+const MAX_BOUND_VALUES = 100
+
+/**
+ * The condition ready to bind beside `reserved` more values: as it is when that fits D1's limit,
+ * else with all its values in one bound JSON array (`?1`), each read by its position. A filter
+ * within the documented limits may bind several hundred values (50 phone conditions bind two
+ * each); SQLite still answers the lookups from indexes, as the values are constants.
+ */
+export function bindable(where: SqlCondition, reserved = 0): SqlCondition {
+  if (where.params.length + reserved <= MAX_BOUND_VALUES) return where
+  let i = 0
+  return {
+    // The compiler writes every value as a bare `?` and never a `?` of its own in SQL text.
+    sql: where.sql.replace(/\?(?!\d)/g, () => `json_extract(?1, '$[${i++}]')`),
+    params: [JSON.stringify(where.params)],
+  }
 }
 
 function compileField(
