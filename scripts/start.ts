@@ -1,21 +1,28 @@
 /**
  * `npm start`: checks forms.config.ts, makes sure a dev admin key exists, builds the widget,
- * migrates the local D1 and runs `wrangler dev`. Arguments after `--` go to wrangler (`npm start -- --port 8899`).
+ * migrates the local D1 and runs `wrangler dev`. Arguments after `--` go to wrangler
+ * (`npm start -- --port 8899`); secrets come from .dev.vars or the environment
+ * (`ADMIN_API_KEY=… npm start`), as npm echoes arguments.
  */
 import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { existsSync, readFileSync, appendFileSync } from 'node:fs'
 import { requireBackendSettings, settingsFor } from './lib/backend-settings.ts'
+import { varsFromEnvironment } from './lib/env-secrets.ts'
 import { requireValidFormsConfig } from './lib/forms-config.ts'
 import { run, withLocalBin } from './lib/run.ts'
 import { buildWidget } from './lib/widget-bundle.ts'
 
-const args = process.argv.slice(2)
+// Before the arguments, so an explicit --var still wins; both override .dev.vars.
+const fromEnvironment = varsFromEnvironment()
+const args = [...fromEnvironment.args, ...process.argv.slice(2)]
+if (fromEnvironment.names.length)
+  console.log(`Using ${fromEnvironment.names.join(', ')} from the environment.`)
 
 await requireValidFormsConfig()
 requireBackendSettings(
   settingsFor(args),
-  'Put them in .dev.vars or pass --var NAME:value after --.'
+  'Put them in .dev.vars or the environment (NAME=value npm start).'
 )
 ensureDevAdminKey(args)
 await buildWidget({ write: true })

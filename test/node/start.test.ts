@@ -6,14 +6,35 @@ import { spawnSync } from 'node:child_process'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { findContacts, startDevServer } from '../support/dev-server.ts'
 import type { DevServer } from '../support/dev-server.ts'
+import { startReceiver } from '../support/webhook-receiver.ts'
+import { TEST_WEBHOOK_SECRET } from '../support/webhook-secret.ts'
 
 let server: DevServer
+let receiver: Awaited<ReturnType<typeof startReceiver>>
+
+async function submitDemo(email: string): Promise<Response> {
+  const { token } = await (await fetch(`${server.base}/v1/forms/demo`)).json()
+  await new Promise((r) => setTimeout(r, 2100)) // as long as a person takes, at least
+  return fetch(`${server.base}/v1/forms/demo/submissions`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Origin: server.base },
+    body: JSON.stringify({ values: { email, consent: true }, token }),
+  })
+}
 
 describe('npm start', () => {
   beforeAll(async () => {
-    server = await startDevServer()
+    receiver = await startReceiver()
+    // Secrets in the environment, as the README says: ADMIN_API_KEY (startDevServer) and this.
+    const endpoints = [
+      { url: `${receiver.url}/ok`, events: ['submitted'], secret: TEST_WEBHOOK_SECRET },
+    ]
+    server = await startDevServer([], undefined, { WEBHOOK_ENDPOINTS: JSON.stringify(endpoints) })
   })
-  afterAll(() => server?.stop())
+  afterAll(async () => {
+    server?.stop()
+    await receiver?.close()
+  })
 
   it('serves /healthz and the demo form definition', async () => {
     const health = await fetch(`${server.base}/healthz`)
@@ -27,15 +48,9 @@ describe('npm start', () => {
     })
   })
 
-  it('has migrated the local D1 and takes the admin key given with --var', async () => {
+  it('has migrated the local D1 and takes the admin key given in the environment', async () => {
     const email = `smoke-${Date.now()}@example.com`
-    const { token } = await (await fetch(`${server.base}/v1/forms/demo`)).json()
-    await new Promise((r) => setTimeout(r, 2100)) // as long as a person takes, at least
-    const res = await fetch(`${server.base}/v1/forms/demo/submissions`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Origin: server.base },
-      body: JSON.stringify({ values: { email, consent: true }, token }),
-    })
+    const res = await submitDemo(email)
     expect(res.status).toBe(202)
     const wrong = await fetch(`${server.base}/contacts/v4/contacts/query`, {
       method: 'POST',
@@ -44,6 +59,13 @@ describe('npm start', () => {
     })
     expect(wrong.status).toBe(401)
     expect(await findContacts(server, email)).toHaveLength(1)
+  })
+
+  it('passes secrets from the environment to the worker without printing them', async () => {
+    expect((await submitDemo(`hook-${Date.now()}@example.com`)).status).toBe(202)
+    await expect.poll(() => receiver.received.length, { timeout: 30_000 }).toBeGreaterThan(0)
+    expect(server.log()).not.toContain(server.adminKey)
+    expect(server.log()).not.toContain(TEST_WEBHOOK_SECRET.slice('whsec_'.length))
   })
 
   it('serves the widget bundle as a cross-origin ES module with an ETag', async () => {

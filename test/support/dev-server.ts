@@ -9,6 +9,7 @@ import { createServer } from 'node:net'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { secretNames } from '../../scripts/lib/env-secrets.ts'
 
 export interface DevServer {
   base: string
@@ -17,14 +18,16 @@ export interface DevServer {
   stop: () => void
 }
 
+/** `env`: secrets for the worker, given the way the README tells users to (`NAME=value npm start`). */
 export async function startDevServer(
   extraArgs: string[] = [],
-  timeoutMs = 150_000
+  timeoutMs = 150_000,
+  env: Record<string, string> = {}
 ): Promise<DevServer> {
   // The OS's free port can still be taken before wrangler binds it; try a fresh one then.
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startOnce(await freePort(), extraArgs, timeoutMs)
+      return await startOnce(await freePort(), extraArgs, timeoutMs, env)
     } catch (error) {
       if (attempt === 3 || !String(error).includes('Address already in use')) throw error
     }
@@ -42,21 +45,22 @@ function freePort(): Promise<number> {
   })
 }
 
-async function startOnce(port: number, extraArgs: string[], timeoutMs: number): Promise<DevServer> {
+async function startOnce(
+  port: number,
+  extraArgs: string[],
+  timeoutMs: number,
+  env: Record<string, string>
+): Promise<DevServer> {
   const base = `http://127.0.0.1:${port}`
   const adminKey = `test-${Math.random().toString(36).slice(2)}`
   const state = mkdtempSync(join(tmpdir(), 'contact-capture-dev-'))
   let log = ''
   const args = ['start', '--', '--port', String(port), '--ip', '127.0.0.1', '--persist-to', state]
-  const server: ChildProcess = spawn(
-    'npm',
-    [...args, '--var', `ADMIN_API_KEY:${adminKey}`, ...extraArgs],
-    {
-      detached: true,
-      env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    }
-  )
+  const server: ChildProcess = spawn('npm', [...args, ...extraArgs], {
+    detached: true,
+    env: { ...ownEnvironment(), WRANGLER_SEND_METRICS: 'false', ...env, ADMIN_API_KEY: adminKey },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   server.stdout!.on('data', (d) => (log += d))
   server.stderr!.on('data', (d) => (log += d))
   const stop = () => {
@@ -79,6 +83,12 @@ async function startOnce(port: number, extraArgs: string[], timeoutMs: number): 
   }
   stop()
   throw new Error(`npm start did not answer /healthz:\n${log}`)
+}
+
+/** This process's environment without the worker's secrets, which npm start would pass on. */
+function ownEnvironment(): NodeJS.ProcessEnv {
+  const names = new Set(secretNames())
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !names.has(name)))
 }
 
 /** Contacts that have this email, through the admin query API. */

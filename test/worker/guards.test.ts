@@ -337,6 +337,21 @@ describe('rate limits', () => {
     expect(clientAddress(h('198.51.100.7'))).toBe('198.51.100.7')
     expect(clientAddress(new Headers({ 'X-Forwarded-For': '1.2.3.4' }))).toBeUndefined()
   })
+
+  it('reads an IPv6 address with an IPv4 tail before grouping it', () => {
+    const h = (ip: string) => new Headers({ 'CF-Connecting-IP': ip })
+    // An IPv4 address mapped into IPv6 is that IPv4 address, however it is written.
+    expect(clientAddress(h('::ffff:198.51.100.7'))).toBe('198.51.100.7')
+    expect(clientAddress(h('::FFFF:c633:6407'))).toBe('198.51.100.7')
+    expect(clientAddress(h('0:0:0:0:0:ffff:198.51.100.7'))).toBe('198.51.100.7')
+    // Any other address with a dotted tail is still counted by its /64.
+    expect(clientAddress(h('2001:db8:abcd:12:1:2:1.2.3.4'))).toBe('2001:db8:abcd:12::/64')
+    expect(clientAddress(h('2001:db8:abcd:12::1.2.3.4'))).toBe('2001:db8:abcd:12::/64')
+    expect(clientAddress(h('2001:DB8:ABCD:12::9'))).toBe('2001:db8:abcd:12::/64')
+    // Malformed: kept as sent (its own group), never an error.
+    expect(clientAddress(h('1:2:3:4:5:6:7:8::9'))).toBe('1:2:3:4:5:6:7:8::9')
+    expect(clientAddress(h('::ffff:300.1.2.3'))).toBe('::ffff:300.1.2.3')
+  })
 })
 
 describe('no enumeration', () => {

@@ -238,12 +238,16 @@ describe('WEBHOOK_ENDPOINTS', () => {
 
   it('refuses unknown event slugs and weak or malformed secrets', () => {
     expect(() =>
-      parse([{ url: 'https://h.example/in', events: ['renamed'], secret: TEST_WEBHOOK_SECRET }])
+      parse([
+        { url: 'https://hooks.example.com/in', events: ['renamed'], secret: TEST_WEBHOOK_SECRET },
+      ])
     ).toThrow('events')
-    expect(() => parse([{ url: 'https://h.example/in', secret: 'whsec_c2hvcnQ=' }])).toThrow(
-      '24 to 64 random bytes'
+    expect(() =>
+      parse([{ url: 'https://hooks.example.com/in', secret: 'whsec_c2hvcnQ=' }])
+    ).toThrow('24 to 64 random bytes')
+    expect(() => parse([{ url: 'https://hooks.example.com/in', secret: 'plain-secret' }])).toThrow(
+      'whsec_'
     )
-    expect(() => parse([{ url: 'https://h.example/in', secret: 'plain-secret' }])).toThrow('whsec_')
   })
 })
 
