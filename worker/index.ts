@@ -66,10 +66,10 @@ export default {
       await dispatchOutbox(env)
     }
   },
-  async scheduled(_controller, env) {
+  async scheduled(controller, env) {
     // Independent sweeps: one failing (say, a malformed WEBHOOK_ENDPOINTS) must not stop the others.
     const results = await Promise.allSettled([
-      sweepPending(env),
+      sweepPending(env, controller.scheduledTime),
       dispatchOutbox(env),
       resendStaleDeliveries(env),
       sweepRateLimits(env.DB),

@@ -2,8 +2,9 @@
  * A proxy on loopback in front of a real Contacts v4 API (this project's, under wrangler dev),
  * standing where the Wix API would be. It forwards every request and, per `wix-site-id`, counts
  * them and injects faults: an answer of its own (429 with Retry-After, 500), a request that never
- * answers, or a race (another writer gets in first). `POST /__faults/:site` sets a site's faults;
- * `GET /__count/:site` tells how many requests reached the API for it.
+ * answers, an answer whose body never comes, or a race (another writer gets in first).
+ * `POST /__faults/:site` sets a site's faults; `GET /__count/:site` tells how many requests
+ * reached the API for it.
  */
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -54,7 +55,9 @@ export async function startFaultProxy(target: string, adminKey: string) {
     }
     counts.set(site, (counts.get(site) ?? 0) + 1)
     const answer = await forward({ method: req.method!, ...(body ? { body } : {}) })
-    res.writeHead(answer.status, { 'Content-Type': 'application/json' }).end(await answer.text())
+    res.writeHead(answer.status, { 'Content-Type': 'application/json' })
+    if (fault?.action === 'stall-body') return void res.flushHeaders() // the body never comes
+    res.end(await answer.text())
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo

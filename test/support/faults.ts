@@ -6,3 +6,5 @@ export type Fault =
   | { match: string; action: 'race-create'; times: number }
   /** Before an update goes through, another update of the contact is sent: the original is stale. */
   | { match: string; action: 'race-update'; times: number }
+  /** The request goes through, and its answer's status and headers come back, but never its body. */
+  | { match: string; action: 'stall-body'; times: number }

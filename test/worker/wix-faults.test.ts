@@ -29,12 +29,12 @@ async function requestsFor(siteId: string): Promise<number> {
 }
 
 /**
- * How long the backend waits for an answer. Only the hang case needs a request abandoned; anywhere
+ * How long the backend waits for an answer. Only the hang cases need a request abandoned; anywhere
  * else a short timeout turns a busy machine's slow answers into failures (and every try takes a
  * token of the site's budget), so the other cases wait for the answer: the test's timeout bounds it.
  */
 const WAIT_FOR_ANSWER_MS = 90_000
-/** The hang case: long enough for a busy machine's real answers, short enough to keep it quick. */
+/** The hang cases: long enough for a busy machine's real answers, short enough to keep them quick. */
 const HANG_TIMEOUT_MS = 2_000
 
 function backendFor(siteId: string, timeoutMs = WAIT_FOR_ANSWER_MS) {
@@ -92,6 +92,10 @@ describe('the Wix backend under faults', () => {
       { match: 'POST /contacts/v4/contacts/query', action: 'hang', times: 1 },
     ],
     [
+      'an answer whose body never comes',
+      { match: 'POST /contacts/v4/contacts/query', action: 'stall-body', times: 1 },
+    ],
+    [
       'a 409 race on create (another writer created the contact first)',
       { match: 'POST /contacts/v4/contacts ', action: 'race-create', times: 1 },
     ],
@@ -100,7 +104,8 @@ describe('the Wix backend under faults', () => {
     async (_, fault) => {
       const siteId = await site([{ ...fault, match: fault.match.trimEnd() }])
       const email = uniqueEmail('fault')
-      const timeoutMs = fault.action === 'hang' ? HANG_TIMEOUT_MS : undefined
+      const stalls = fault.action === 'hang' || fault.action === 'stall-body'
+      const timeoutMs = stalls ? HANG_TIMEOUT_MS : undefined
       const answer = await submit(siteId, email, {}, timeoutMs)
       expect(answer.status).toBe(202)
       await expectProcessedOnce(answer.submissionId, email)

@@ -48,9 +48,12 @@ export async function retrySubmission(
   return store.writeSubmission(submissionId, planCapture(form, values, context), row.created_date)
 }
 
-/** Backoff for the n-th delivery of a retry message: 10 s, 20 s, 40 s, … with jitter, at most 10 minutes. */
-export function retryDelaySeconds(attempts: number): number {
-  return backoffSeconds(attempts, { baseSeconds: 10, maxSeconds: 600 })
+/**
+ * Backoff for the n-th delivery of a retry message: 10 s, 20 s, 40 s, … with jitter, at most 10
+ * minutes. `baseSeconds` (SUBMISSION_RETRY_BASE_SECONDS) is the first wait before jitter.
+ */
+export function retryDelaySeconds(attempts: number, baseSeconds = 10): number {
+  return backoffSeconds(attempts, { baseSeconds, maxSeconds: 600 })
 }
 
 /** The consumer of the retry queue and of its dead-letter queue. */
@@ -59,6 +62,7 @@ export async function handleRetryBatch(
   env: Env
 ): Promise<void> {
   const deadLetters = batch.queue.endsWith('-dlq')
+  const baseSeconds = Number(env.SUBMISSION_RETRY_BASE_SECONDS ?? 10) || 10
   for (const message of batch.messages) {
     const { submissionId } = message.body
     try {
@@ -68,18 +72,19 @@ export async function handleRetryBatch(
       } else if (await retrySubmission(env.DB, submissionId, selectStore(env))) {
         message.ack()
       } else {
-        message.retry({ delaySeconds: retryDelaySeconds(message.attempts) })
+        message.retry({ delaySeconds: retryDelaySeconds(message.attempts, baseSeconds) })
       }
     } catch (err) {
       console.error('retry of submission failed', submissionId, err)
-      message.retry({ delaySeconds: retryDelaySeconds(message.attempts) })
+      message.retry({ delaySeconds: retryDelaySeconds(message.attempts, baseSeconds) })
     }
   }
 }
 
 /**
  * The periodic sweep: submissions still pending a few minutes after they were recorded (the
- * worker stopped between recording and queueing, say) are queued again.
+ * worker stopped between recording and queueing, say) are queued again. `now` is the cron's
+ * scheduled time.
  */
 export async function sweepPending(env: Env, now = Date.now()): Promise<number> {
   const olderThan = new Date(now - 5 * 60_000).toISOString()

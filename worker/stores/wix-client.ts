@@ -60,6 +60,7 @@ export function wixClient(options: WixClientOptions) {
     for (let attempt = 1; attempt <= attempts; attempt++) {
       await slot()
       let res: Response
+      let text: string | undefined
       try {
         res = await fetch(`${base}${path}`, {
           method,
@@ -71,13 +72,14 @@ export function wixClient(options: WixClientOptions) {
           ...(body === undefined ? {} : { body: JSON.stringify(body) }),
           signal: AbortSignal.timeout(timeoutMs),
         })
+        // The timeout covers the body too: an answer whose body stops coming is tried again.
+        if (res.status !== 429 && res.status < 500) text = await res.text()
       } catch (err) {
         lastError = String(err)
         await sleep(backoff(attempt))
         continue
       }
-      if (res.status !== 429 && res.status < 500) {
-        const text = await res.text()
+      if (text !== undefined) {
         return { status: res.status, body: (text ? JSON.parse(text) : {}) as T }
       }
       lastError = `HTTP ${res.status}`
