@@ -74,10 +74,18 @@ async function startOnce(
   const deadline = Date.now() + timeoutMs
   while (Date.now() < deadline) {
     if (server.exitCode !== null) break
-    try {
-      if ((await fetch(`${base}/healthz`)).ok) return { base, adminKey, log: () => log, stop }
-    } catch {
-      // not listening yet
+    const up = await fetch(`${base}/healthz`).then(
+      (res) => res.ok,
+      () => false // not listening yet
+    )
+    if (up) {
+      // Another server may hold the port (one of another wrangler's own ports, taken between our
+      // probe and our bind): only ours knows this admin key.
+      const headers = { Authorization: adminKey }
+      if ((await fetch(`${base}/v1/forms`, { headers })).ok)
+        return { base, adminKey, log: () => log, stop }
+      stop()
+      throw new Error(`Address already in use: another server answers on port ${port}`)
     }
     await new Promise((r) => setTimeout(r, 500))
   }
