@@ -24,7 +24,7 @@ import {
 } from '../db/query/catalog-fields.ts'
 import type { SqlCondition } from '../db/query/compile.ts'
 import { applicationError } from '../../shared/api-error.ts'
-import { validate } from './middleware/validate.ts'
+import { jsonBody, validate } from './middleware/validate.ts'
 import {
   queryBody,
   sortOf,
@@ -143,7 +143,7 @@ export function catalogRoutes(api: CatalogApi) {
     }
   }
 
-  routes.post(api.path, validate('json', createBody), async (c) => {
+  routes.post(api.path, jsonBody(createBody), async (c) => {
     const body = c.req.valid('json') as {
       displayName: string
       dataType?: (typeof EXTENDED_FIELD_DATA_TYPES)[number]
@@ -163,7 +163,7 @@ export function catalogRoutes(api: CatalogApi) {
     return c.json({ [api.many]: result.items, metadata: result.meta })
   })
 
-  routes.post(`${api.path}/query`, validate('json', catalogQueryBody), async (c) => {
+  routes.post(`${api.path}/query`, jsonBody(catalogQueryBody), async (c) => {
     const { query } = c.req.valid('json')
     const where = compileCatalogFilter(api.kind, query.filter)
     const sort = sortOf(query.sort)
@@ -171,7 +171,7 @@ export function catalogRoutes(api: CatalogApi) {
     return c.json({ [api.many]: result.items, pagingMetadata: result.meta })
   })
 
-  routes.patch(`${api.path}/:key`, validate('json', renameBody), async (c) => {
+  routes.patch(`${api.path}/:key`, jsonBody(renameBody), async (c) => {
     const key = c.req.param('key')
     requireUserDefined(await requireEntry(c.env.DB, key))
     const { displayName: name } = (c.req.valid('json') as Record<string, { displayName: string }>)[

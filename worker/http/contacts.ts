@@ -7,6 +7,7 @@ import { Hono } from 'hono'
 import { z } from 'zod'
 import { applicationError } from '../../shared/api-error.ts'
 import { contactInfoInputSchema } from '../../shared/contact.ts'
+import { parseJson } from '../capture/accept.ts'
 import { queryContacts } from '../contacts/contact-query.ts'
 import {
   createContact,
@@ -18,7 +19,7 @@ import {
   updateContact,
 } from '../contacts/contact-service.ts'
 import { parseProjection, project } from '../contacts/projection.ts'
-import { validate } from './middleware/validate.ts'
+import { jsonBody, validate } from './middleware/validate.ts'
 import {
   listParam,
   queryBody,
@@ -85,7 +86,7 @@ contactRoutes.get('/contacts/v4/contacts', validate('query', listQuery), async (
   )
 })
 
-contactRoutes.post('/contacts/v4/contacts/query', validate('json', contactQueryBody), async (c) => {
+contactRoutes.post('/contacts/v4/contacts/query', jsonBody(contactQueryBody), async (c) => {
   const { query, search } = c.req.valid('json')
   return c.json(
     await queryContacts(c.env.DB, {
@@ -101,12 +102,12 @@ contactRoutes.post('/contacts/v4/contacts/query', validate('json', contactQueryB
 
 // ---- Write
 
-contactRoutes.post('/contacts/v4/contacts', validate('json', createBody), async (c) => {
+contactRoutes.post('/contacts/v4/contacts', jsonBody(createBody), async (c) => {
   const { info, allowDuplicates } = c.req.valid('json')
   return c.json({ contact: await createContact(c.env.DB, info, allowDuplicates) })
 })
 
-contactRoutes.patch('/contacts/v4/contacts/:id', validate('json', updateBody), async (c) => {
+contactRoutes.patch('/contacts/v4/contacts/:id', jsonBody(updateBody), async (c) => {
   const { revision, info, allowDuplicates } = c.req.valid('json')
   const id = c.req.param('id')
   return c.json({ contact: await updateContact(c.env.DB, id, revision, info, allowDuplicates) })
@@ -119,14 +120,14 @@ contactRoutes.delete('/contacts/v4/contacts/:id', async (c) => {
 
 contactRoutes.post(
   '/contacts/v4/contacts/:id/preview-merge',
-  validate('json', previewMergeBody),
+  jsonBody(previewMergeBody),
   async (c) => {
     const { sourceContactIds } = c.req.valid('json')
     return c.json({ contact: await previewMerge(c.env.DB, c.req.param('id'), sourceContactIds) })
   }
 )
 
-contactRoutes.post('/contacts/v4/contacts/:id/merge', validate('json', mergeBody), async (c) => {
+contactRoutes.post('/contacts/v4/contacts/:id/merge', jsonBody(mergeBody), async (c) => {
   const { targetContactRevision, sourceContactIds } = c.req.valid('json')
   const id = c.req.param('id')
   return c.json({
@@ -134,14 +135,10 @@ contactRoutes.post('/contacts/v4/contacts/:id/merge', validate('json', mergeBody
   })
 })
 
-contactRoutes.post(
-  '/contacts/v4/contacts/:id/labels',
-  validate('json', labelKeysBody),
-  async (c) => {
-    const keys = c.req.valid('json').labelKeys
-    return c.json({ contact: await relabel(c.env.DB, c.req.param('id'), keys, 'add') })
-  }
-)
+contactRoutes.post('/contacts/v4/contacts/:id/labels', jsonBody(labelKeysBody), async (c) => {
+  const keys = c.req.valid('json').labelKeys
+  return c.json({ contact: await relabel(c.env.DB, c.req.param('id'), keys, 'add') })
+})
 
 contactRoutes.delete(
   '/contacts/v4/contacts/:id/labels',
@@ -149,7 +146,8 @@ contactRoutes.delete(
   async (c) => {
     // The REST docs send the keys in the body, the SDK in the query string; both are accepted.
     const fromQuery = c.req.valid('query').labelKeys
-    const body = fromQuery.length ? { labelKeys: fromQuery } : await c.req.json().catch(() => ({}))
+    const text = fromQuery.length ? '' : await c.req.text()
+    const body = fromQuery.length ? { labelKeys: fromQuery } : text.trim() ? parseJson(text) : {}
     const parsed = labelKeysBody.safeParse(body)
     if (!parsed.success) {
       throw applicationError(
