@@ -48,6 +48,14 @@ describe('npm start', () => {
     })
   })
 
+  it('says in one line what it migrated, and where to look last, after wrangler is ready', async () => {
+    await expect.poll(() => server.log()).toContain('contact-capture is running:')
+    const log = server.log()
+    expect(log).toMatch(/Local D1: applied \d+ migrations\./)
+    expect(log).not.toMatch(/│ 0001_create_contacts\.sql/) // wrangler's migration tables
+    expect(log.indexOf('contact-capture is running:')).toBeGreaterThan(log.indexOf('Ready on'))
+  })
+
   it('has migrated the local D1 and takes the admin key given in the environment', async () => {
     const email = `smoke-${Date.now()}@example.com`
     const res = await submitDemo(email)
