@@ -10,6 +10,8 @@ export { WixThrottle } from './stores/wix-throttle.ts'
 import type { SubmissionRetry } from './capture/accept.ts'
 import { handleRetryBatch, sweepPending } from './capture/retry.ts'
 import { handleError, handleNotFound } from './http/errors.ts'
+import { handleBulkJobBatch, resumeStalledJobs } from './contacts/bulk-jobs.ts'
+import type { BulkQueueMessage } from './contacts/bulk-jobs.ts'
 import { rekeyStaleEmails } from './contacts/email-keys.ts'
 import { sweepRateLimits } from './guards/rate-limit.ts'
 import { adminAuth } from './http/middleware/admin-auth.ts'
@@ -18,7 +20,9 @@ import { limitBody } from './http/middleware/limit-body.ts'
 import { securityHeaders } from './http/middleware/security-headers.ts'
 import { adminFormRoutes } from './http/admin-forms.ts'
 import { catalogRoutes, EXTENDED_FIELDS, LABELS } from './http/catalog.ts'
+import { bulkJobRoutes } from './http/bulk-jobs.ts'
 import { contactRoutes } from './http/contacts.ts'
+import { facetRoutes } from './http/facets.ts'
 import { formRoutes } from './http/public-forms.ts'
 import { health } from './http/health.ts'
 import { submissionRoutes } from './http/submissions.ts'
@@ -36,6 +40,7 @@ for (const path of [
   '/contacts/v4/*',
   '/v1/submissions',
   '/v1/submissions/*',
+  '/v1/contacts/*',
   '/v1/forms',
   '/v1/webhooks/*',
 ]) {
@@ -49,6 +54,8 @@ app.route('/', formRoutes)
 app.route('/', adminFormRoutes)
 app.route('/', submissionRoutes)
 app.route('/', webhookRoutes)
+app.route('/', bulkJobRoutes)
+app.route('/', facetRoutes)
 app.route('/', contactRoutes)
 app.route('/', catalogRoutes(LABELS))
 app.route('/', catalogRoutes(EXTENDED_FIELDS))
@@ -59,7 +66,9 @@ app.notFound(handleNotFound)
 export default {
   fetch: app.fetch,
   async queue(batch, env) {
-    if (batch.queue.startsWith('contact-capture-webhook-deliveries')) {
+    if (batch.queue.startsWith('contact-capture-bulk-jobs')) {
+      await handleBulkJobBatch(batch as MessageBatch<BulkQueueMessage>, env)
+    } else if (batch.queue.startsWith('contact-capture-webhook-deliveries')) {
       await handleDeliveryBatch(batch as MessageBatch<DeliveryMessage>, env)
     } else {
       await handleRetryBatch(batch as MessageBatch<SubmissionRetry>, env)
@@ -74,8 +83,9 @@ export default {
       resendStaleDeliveries(env),
       sweepRateLimits(env.DB),
       rekeyStaleEmails(env.DB),
+      resumeStalledJobs(env, controller.scheduledTime),
     ])
     for (const r of results)
       if (r.status === 'rejected') console.error('scheduled sweep failed', r.reason)
   },
-} satisfies ExportedHandler<Env, SubmissionRetry | DeliveryMessage>
+} satisfies ExportedHandler<Env, SubmissionRetry | DeliveryMessage | BulkQueueMessage>

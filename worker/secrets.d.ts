@@ -27,6 +27,8 @@ interface Secrets {
   WIX_TIMEOUT_MS?: string
   /** For CONTACTS_BACKEND=wix: requests a minute per site (default 200, Wix's limit). */
   WIX_REQUESTS_PER_MINUTE?: string
+  /** Contacts per chunk of a bulk job (default: 500 for labels and delete, 25 for update); for tests. */
+  BULK_JOB_CHUNK_SIZE?: string
 }
 interface Env extends Secrets {}
 declare namespace Cloudflare {

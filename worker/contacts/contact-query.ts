@@ -8,6 +8,7 @@ import type { Contact, PagingMetadata } from '../../shared/contact.ts'
 import { customFieldTypes } from '../db/catalog-entries.ts'
 import { selectContacts } from '../db/contact-reads.ts'
 import { join } from '../db/query/compile.ts'
+import type { SqlCondition } from '../db/query/compile.ts'
 import {
   compileContactFilter,
   contactSortExpression,
@@ -30,6 +31,25 @@ export interface ContactQuery {
   search?: string
 }
 
+/** The SQL condition (over contacts `c`) for a filter and an optional search, as Query Contacts reads them. */
+export async function matchingContacts(
+  db: D1Database,
+  filter: unknown,
+  search?: string
+): Promise<SqlCondition> {
+  const custom = mentionsCustomField(filter) ? await customFieldTypes(db) : undefined
+  return contactCondition(filter, search, custom)
+}
+
+function contactCondition(
+  filter: unknown,
+  search: string | undefined,
+  custom: Awaited<ReturnType<typeof customFieldTypes>> | undefined
+): SqlCondition {
+  const compiled = compileContactFilter(filter, custom)
+  return search ? join([compiled, contactSearch(search)], ' AND ') : compiled
+}
+
 export async function queryContacts(
   db: D1Database,
   q: ContactQuery
@@ -49,8 +69,7 @@ export async function queryContacts(
       `Contacts cannot be sorted by "${sortField}".`
     )
   const direction = q.sort?.order === 'DESC' ? 'DESC' : 'ASC'
-  const filter = compileContactFilter(q.filter, custom)
-  const where = q.search ? join([filter, contactSearch(q.search)], ' AND ') : filter
+  const where = contactCondition(q.filter, q.search, custom)
   const page = await selectContacts(db, {
     where,
     // id breaks ties, so offset pages neither skip nor repeat contacts with equal sort values.

@@ -12,7 +12,7 @@ import { CONTACT_FQDN } from '../../shared/webhook-events.ts'
 
 export type CatalogKind = 'labels' | 'extended_fields'
 
-interface Row {
+export interface Row {
   key: string
   namespace: string
   display_name: string

@@ -35,8 +35,17 @@ const addressPart = (path: string) => `json_extract(address, '$.${path}')`
 
 function keySet(table: 'contact_labels', column: string): FieldRule {
   return {
-    operators: ['$hasSome', '$hasAll'],
+    operators: ['$hasSome', '$hasAll', '$exists'],
     compile(op, value) {
+      // `$exists: false` is "not labelled" (the NOT_LABELED facet's filter).
+      if (op === '$exists') {
+        if (typeof value !== 'boolean')
+          throw filterError('UNSUPPORTED_FILTER_VALUE_TYPE', '$exists takes true or false.')
+        return {
+          sql: `${value ? '' : 'NOT '}EXISTS (SELECT 1 FROM ${table} WHERE contact_id = c.id)`,
+          params: [],
+        }
+      }
       if (
         !Array.isArray(value) ||
         value.length === 0 ||

@@ -1,0 +1,338 @@
+/**
+ * @module
+ * Bulk jobs (Contacts v4: bulk delete, update, add/remove labels) on the D1 contact list. A job is
+ * checked and recorded (NEW) by the request, then run from the bulk-jobs queue: LOADING fixes the
+ * matching contact ids once, RUNNING applies them chunk by chunk, COMPLETED when none is left. A
+ * runner works for a while, then queues the job's next turn; the cron resumes jobs whose runner
+ * went quiet (a worker killed mid-job). Chunks are idempotent (see db/bulk-jobs.ts), so a job
+ * resumed or run twice at once still changes each contact once.
+ */
+import { applicationError, validationError } from '../../shared/api-error.ts'
+import type { ContactInfoInput } from '../../shared/contact.ts'
+import { getContacts } from '../db/contact-reads.ts'
+import { writeContactStatements } from '../db/contact-writes.ts'
+import {
+  completeIfDone,
+  deleteChunkStatements,
+  failItem,
+  heartbeat,
+  insertJob,
+  loadItemsStatements,
+  markLoading,
+  relabelChunkStatements,
+  selectJob,
+  selectJobs,
+  selectNextItems,
+  selectOutcomes,
+  selectStalledJobs,
+  settleWrittenItem,
+} from '../db/bulk-jobs.ts'
+import type { BulkJobRow, BulkJobType, ChunkItem } from '../db/bulk-jobs.ts'
+import { applyInfo, checkLimits, hasContactData, normalizeInfo } from './build.ts'
+import { matchingContacts } from './contact-query.ts'
+import { checkReferences, requireLabels } from './references.ts'
+import { ApiError } from '../../shared/api-error.ts'
+
+export type { BulkJobType }
+
+/** Which contacts: Query Contacts' filter language and plain-text search. */
+export interface Selection {
+  filter?: Record<string, unknown> | undefined
+  search?: string | undefined
+}
+
+export type BulkRequest = Selection &
+  (
+    | { type: 'DELETE' }
+    | { type: 'UPDATE'; info: ContactInfoInput }
+    | { type: 'ADD_REMOVE_LABELS'; labelKeysToAdd: string[]; labelKeysToRemove: string[] }
+  )
+
+/** Wix's ContactBulkJob. */
+export interface ContactBulkJob {
+  id: string
+  type: BulkJobType
+  status: BulkJobRow['status']
+  startedDate?: string
+  finishedDate?: string
+  totalItems: number
+  successTotal: number
+  failedTotal: number
+  errors: { count: number; code: string; message: string }[]
+}
+
+export interface BulkQueueMessage {
+  jobId: string
+}
+
+const ERROR_MESSAGES: Record<string, string> = {
+  CONTACT_NOT_FOUND: 'The contact was deleted or merged before the job reached it.',
+  LABEL_LIMIT_REACHED: 'The contact would have more than 2,000 labels.',
+  INSUFFICIENT_UPDATE_CONTACT_DATA: 'The contact would have no name, phone or email left.',
+  FIELD_VIOLATION: 'The contact would break one of its limits.',
+}
+
+/** Set-based chunks (labels, delete) and per-contact ones (update), sized to D1's limits. */
+export const CHUNK_SIZE = { sets: 500, contacts: 25 }
+const MAX_LABELS = 2000
+/** How long one runner works before it queues the job's next turn. */
+const TURN_MS = 20_000
+/** A job not COMPLETED whose runner has been quiet this long is resumed by the cron. */
+const STALLED_MS = 2 * 60_000
+const MAX_LISTED = 100
+
+/**
+ * Checks the request (its filter compiles; labels exist; the update is valid for any contact),
+ * records the job NEW and queues it. Answers the job id.
+ */
+export async function startBulkJob(
+  db: D1Database,
+  queue: Queue<BulkQueueMessage>,
+  request: BulkRequest
+): Promise<string> {
+  if (!request.search && request.filter === undefined) {
+    throw applicationError(
+      400,
+      'NEITHER_FILTER_NOR_SEARCH',
+      'Send a filter, a search, or both; a bulk job never runs on every contact unasked. ({"filter": {}} selects all.)'
+    )
+  }
+  await matchingContacts(db, request.filter, request.search)
+  const stored = await checkedRequest(db, request)
+  const id = crypto.randomUUID()
+  await insertJob(db, {
+    id,
+    type: request.type,
+    request: stored,
+    now: new Date().toISOString(),
+  }).run()
+  // If this send is lost, the cron finds the job NEW and quiet, and queues it again.
+  await queue.send({ jobId: id })
+  return id
+}
+
+async function checkedRequest(db: D1Database, request: BulkRequest): Promise<BulkRequest> {
+  if (request.type === 'ADD_REMOVE_LABELS') {
+    const { labelKeysToAdd: add, labelKeysToRemove: remove } = request
+    if (!add.length && !remove.length) {
+      throw applicationError(
+        400,
+        'INVALID_ARGUMENT',
+        'Send labelKeysToAdd, labelKeysToRemove, or both.'
+      )
+    }
+    const both = add.filter((key) => remove.includes(key))
+    if (both.length) {
+      throw applicationError(
+        400,
+        'INVALID_ARGUMENT',
+        `A label cannot be both added and removed: ${both.map((k) => `"${k}"`).join(', ')}.`,
+        { labelKeys: both }
+      )
+    }
+    await requireLabels(db, [...new Set([...add, ...remove])])
+    return request
+  }
+  if (request.type === 'UPDATE') {
+    // Each contact's emails and phones are its duplicate keys: one value for many contacts
+    // would make them all duplicates of one another.
+    const keys = (['emails', 'phones'] as const).filter((part) => request.info[part])
+    if (keys.length) {
+      throw validationError(
+        keys.map((part) => ({
+          field: `info.${part}`,
+          description: 'cannot be set on many contacts at once (it identifies a contact)',
+          violatedRule: 'FIELD_NOT_ALLOWED',
+        }))
+      )
+    }
+    if (!Object.keys(request.info).length) {
+      throw applicationError(400, 'INVALID_ARGUMENT', 'info names nothing to update.')
+    }
+    const info = normalizeInfo(request.info)
+    await checkReferences(db, info)
+    // Only the parts sent, in their stored form (extended values coerced to their field's type).
+    const checked = Object.fromEntries(
+      Object.keys(request.info).map((part) => [part, info[part as keyof typeof info]])
+    ) as ContactInfoInput
+    return { ...request, info: checked }
+  }
+  return request
+}
+
+export async function getBulkJob(db: D1Database, id: string): Promise<ContactBulkJob> {
+  const row = await selectJob(db, id)
+  if (!row)
+    throw applicationError(404, 'BULK_JOB_NOT_FOUND', `There is no bulk job "${id}".`, { id })
+  return (await withOutcomes(db, [row]))[0]!
+}
+
+/** The newest jobs first, at most 100. */
+export async function listBulkJobs(db: D1Database): Promise<ContactBulkJob[]> {
+  return withOutcomes(db, await selectJobs(db, MAX_LISTED))
+}
+
+async function withOutcomes(db: D1Database, rows: BulkJobRow[]): Promise<ContactBulkJob[]> {
+  const outcomes = rows.length
+    ? await selectOutcomes(
+        db,
+        rows.map((r) => r.id)
+      )
+    : []
+  return rows.map((row) => {
+    const mine = outcomes.filter((o) => o.job_id === row.id)
+    const errors = mine
+      .filter((o) => o.outcome !== 'OK')
+      .map((o) => ({
+        count: o.count,
+        code: o.outcome,
+        message: ERROR_MESSAGES[o.outcome] ?? o.outcome,
+      }))
+    return {
+      id: row.id,
+      type: row.type,
+      status: row.status,
+      ...(row.started_date ? { startedDate: row.started_date } : {}),
+      ...(row.finished_date ? { finishedDate: row.finished_date } : {}),
+      totalItems: row.total_items,
+      successTotal: mine.find((o) => o.outcome === 'OK')?.count ?? 0,
+      failedTotal: errors.reduce((sum, e) => sum + e.count, 0),
+      errors,
+    }
+  })
+}
+
+export interface RunOptions {
+  /** Stop starting chunks after this many milliseconds (the rest is queued as the next turn). */
+  turnMs?: number
+  chunkSize?: Partial<typeof CHUNK_SIZE>
+}
+
+/**
+ * Runs one turn of a job: loads it if it has not loaded, then applies chunks (at least one) until
+ * the turn's time is up. Answers true when the job is COMPLETED.
+ */
+export async function runBulkJob(
+  db: D1Database,
+  id: string,
+  options: RunOptions = {}
+): Promise<boolean> {
+  const job = await selectJob(db, id)
+  if (!job || job.status === 'COMPLETED') return true
+  const request = JSON.parse(job.request) as BulkRequest
+  if (job.status === 'NEW' || job.status === 'LOADING') {
+    const now = new Date().toISOString()
+    await markLoading(db, id, now).run()
+    const where = await matchingContacts(db, request.filter, request.search)
+    await db.batch(loadItemsStatements(db, id, where, new Date().toISOString()))
+  }
+  const sizes = { ...CHUNK_SIZE, ...options.chunkSize }
+  const until = Date.now() + (options.turnMs ?? TURN_MS)
+  const size = request.type === 'UPDATE' ? sizes.contacts : sizes.sets
+  do {
+    const items = await selectNextItems(db, id, size)
+    if (!items.length) break
+    await runChunk(db, id, request, items)
+  } while (Date.now() < until)
+  return completeIfDone(db, id, new Date().toISOString())
+}
+
+async function runChunk(
+  db: D1Database,
+  jobId: string,
+  request: BulkRequest,
+  items: ChunkItem[]
+): Promise<void> {
+  const now = new Date().toISOString()
+  const chunk = { jobId, first: items[0]!.position, last: items.at(-1)!.position }
+  if (request.type === 'DELETE') {
+    await db.batch(deleteChunkStatements(db, chunk, now))
+  } else if (request.type === 'ADD_REMOVE_LABELS') {
+    const keys = { add: request.labelKeysToAdd, remove: request.labelKeysToRemove }
+    await db.batch(relabelChunkStatements(db, chunk, keys, now, MAX_LABELS))
+  } else {
+    await db.batch(await updateStatements(db, jobId, request.info, items, now))
+  }
+}
+
+/**
+ * Each contact read, patched and written against the revision read, its item done in the same
+ * batch only if that write happened; a contact changed meanwhile stays to do and is read again.
+ */
+async function updateStatements(
+  db: D1Database,
+  jobId: string,
+  patch: ContactInfoInput,
+  items: ChunkItem[],
+  now: string
+): Promise<D1PreparedStatement[]> {
+  const contacts = new Map(
+    (
+      await getContacts(
+        db,
+        items.map((i) => i.contact_id)
+      )
+    ).map((c) => [c.id, c])
+  )
+  const statements = [heartbeat(db, jobId, now)]
+  for (const item of items) {
+    const current = contacts.get(item.contact_id)
+    if (!current) {
+      statements.push(failItem(db, jobId, item.position, 'CONTACT_NOT_FOUND'))
+      continue
+    }
+    const problem = refusal(() => {
+      const info = applyInfo(current.info, patch)
+      checkLimits(info)
+      if (!hasContactData(info)) throw applicationError(400, 'INSUFFICIENT_UPDATE_CONTACT_DATA', '')
+      return info
+    })
+    if (typeof problem === 'string') {
+      statements.push(failItem(db, jobId, item.position, problem))
+      continue
+    }
+    const writeId = crypto.randomUUID()
+    statements.push(
+      ...writeContactStatements(
+        db,
+        { ...current, updatedDate: now, info: problem },
+        { writeId, expectedRevision: current.revision }
+      ),
+      settleWrittenItem(db, jobId, item, writeId)
+    )
+  }
+  return statements
+}
+
+/** The value `make` returns, or the error code it threw. */
+function refusal<T>(make: () => T): T | string {
+  try {
+    return make()
+  } catch (err) {
+    if (!(err instanceof ApiError)) throw err
+    const body = err.body.details as { applicationError?: { code: string } }
+    return body.applicationError?.code ?? 'FIELD_VIOLATION'
+  }
+}
+
+/** The bulk-jobs queue's consumer: one turn per message. */
+export async function handleBulkJobBatch(
+  batch: MessageBatch<BulkQueueMessage>,
+  env: Env
+): Promise<void> {
+  const chunkSize = Number(env.BULK_JOB_CHUNK_SIZE) || undefined
+  const options = chunkSize ? { chunkSize: { sets: chunkSize, contacts: chunkSize } } : {}
+  for (const message of batch.messages) {
+    const { jobId } = message.body
+    // Not done within its turn: the rest is the next turn, queued behind other work.
+    if (!(await runBulkJob(env.DB, jobId, options))) await env.BULK_JOBS.send({ jobId })
+    message.ack()
+  }
+}
+
+/** The cron: queues again the jobs whose runner went quiet (`now`: the cron's scheduled time). */
+export async function resumeStalledJobs(env: Env, now = Date.now()): Promise<number> {
+  const ids = await selectStalledJobs(env.DB, new Date(now - STALLED_MS).toISOString(), 100)
+  if (ids.length) await env.BULK_JOBS.sendBatch(ids.map((jobId) => ({ body: { jobId } })))
+  return ids.length
+}
