@@ -29,6 +29,8 @@ interface Secrets {
   WIX_REQUESTS_PER_MINUTE?: string
   /** Contacts per chunk of a bulk job (default: 500 for labels and delete, 25 for update); for tests. */
   BULK_JOB_CHUNK_SIZE?: string
+  /** Milliseconds a bulk job's runner works before queueing the job's next turn (default 20000); for tests. */
+  BULK_JOB_TURN_MS?: string
 }
 interface Env extends Secrets {}
 declare namespace Cloudflare {

@@ -15,19 +15,28 @@ export interface DevServer {
   base: string
   adminKey: string
   log: () => string
-  stop: () => void
+  /** Stops the server (SIGTERM, or e.g. SIGKILL to kill it mid-work). */
+  stop: (signal?: NodeJS.Signals) => void
+}
+
+export interface DevServerOptions {
+  /** Wrangler's state folder (local D1 and others), kept after stop: a restart finds it again. */
+  state?: string
+  /** The admin key; a restart on the same state may keep it. */
+  adminKey?: string
 }
 
 /** `env`: secrets for the worker, given the way the README tells users to (`NAME=value npm start`). */
 export async function startDevServer(
   extraArgs: string[] = [],
   timeoutMs = 150_000,
-  env: Record<string, string> = {}
+  env: Record<string, string> = {},
+  options: DevServerOptions = {}
 ): Promise<DevServer> {
   // The OS's free port can still be taken before wrangler binds it; try a fresh one then.
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startOnce(await freePort(), extraArgs, timeoutMs, env)
+      return await startOnce(await freePort(), extraArgs, timeoutMs, env, options)
     } catch (error) {
       if (attempt === 3 || !String(error).includes('Address already in use')) throw error
     }
@@ -49,11 +58,12 @@ async function startOnce(
   port: number,
   extraArgs: string[],
   timeoutMs: number,
-  env: Record<string, string>
+  env: Record<string, string>,
+  options: DevServerOptions
 ): Promise<DevServer> {
   const base = `http://127.0.0.1:${port}`
-  const adminKey = `test-${Math.random().toString(36).slice(2)}`
-  const state = mkdtempSync(join(tmpdir(), 'contact-capture-dev-'))
+  const adminKey = options.adminKey ?? `test-${Math.random().toString(36).slice(2)}`
+  const state = options.state ?? mkdtempSync(join(tmpdir(), 'contact-capture-dev-'))
   let log = ''
   const args = ['start', '--', '--port', String(port), '--ip', '127.0.0.1', '--persist-to', state]
   const server: ChildProcess = spawn('npm', [...args, ...extraArgs], {
@@ -63,13 +73,13 @@ async function startOnce(
   })
   server.stdout!.on('data', (d) => (log += d))
   server.stderr!.on('data', (d) => (log += d))
-  const stop = () => {
+  const stop = (signal: NodeJS.Signals = 'SIGTERM') => {
     try {
-      if (server.pid) process.kill(-server.pid, 'SIGTERM')
+      if (server.pid) process.kill(-server.pid, signal)
     } catch {
       // already gone
     }
-    rmSync(state, { recursive: true, force: true })
+    if (!options.state) rmSync(state, { recursive: true, force: true })
   }
   const deadline = Date.now() + timeoutMs
   while (Date.now() < deadline) {

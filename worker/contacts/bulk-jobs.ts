@@ -321,7 +321,11 @@ export async function handleBulkJobBatch(
   env: Env
 ): Promise<void> {
   const chunkSize = Number(env.BULK_JOB_CHUNK_SIZE) || undefined
-  const options = chunkSize ? { chunkSize: { sets: chunkSize, contacts: chunkSize } } : {}
+  const turnMs = env.BULK_JOB_TURN_MS ? Number(env.BULK_JOB_TURN_MS) : undefined
+  const options: RunOptions = {
+    ...(chunkSize ? { chunkSize: { sets: chunkSize, contacts: chunkSize } } : {}),
+    ...(turnMs !== undefined && Number.isFinite(turnMs) ? { turnMs } : {}),
+  }
   for (const message of batch.messages) {
     const { jobId } = message.body
     // Not done within its turn: the rest is the next turn, queued behind other work.
