@@ -5,6 +5,7 @@
  */
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { ErrorBody, FieldViolation } from './errors.ts'
+import { message } from './messages.ts'
 
 /** An error with a status and an envelope: thrown anywhere, answered by `app.onError`. */
 export class ApiError extends Error {
@@ -43,7 +44,13 @@ export function validationError(fieldViolations: FieldViolation[], message?: str
   })
 }
 
-/** Too many submissions: the same plain 429 for every limit, so it tells nothing of which. */
-export function rateLimited(): ApiError {
-  return applicationError(429, 'RATE_LIMITED', 'Too many submissions. Please try again later.')
+/**
+ * Too many submissions: the same plain 429 for every limit, so it tells nothing of which, with
+ * `Retry-After`: the seconds until the limit's window lets this client in again (at most a minute).
+ */
+export function rateLimited(retryAfterSeconds = 60): ApiError {
+  const seconds = Math.max(1, Math.ceil(retryAfterSeconds))
+  const err = applicationError(429, 'RATE_LIMITED', message('rateLimited', { seconds }))
+  err.headers['Retry-After'] = String(seconds)
+  return err
 }

@@ -5,6 +5,8 @@
  */
 import type { FieldConfig, FieldType, FormConfig } from './forms-config.ts'
 import { honeypotName } from './honeypot.ts'
+import { MESSAGES } from './messages.ts'
+import type { Messages } from './messages.ts'
 
 export interface PublicField {
   name: string
@@ -33,6 +35,8 @@ export interface FormDefinition {
   honeypot?: { name: string }
   /** Cloudflare Turnstile, when the form uses it: its token goes back as `turnstile`. */
   turnstile?: { siteKey: string; action: string }
+  /** What the visitor is told of a mistake, by code: the very words of the worker's field violations. */
+  messages: Messages
 }
 
 /** Longest value accepted for each field type when the config sets no `maxLength`. */
@@ -80,6 +84,7 @@ export function toDefinition(id: string, form: FormConfig): FormDefinition {
     successMessage: form.successMessage,
     ...(form.redirectUrl ? { redirectUrl: form.redirectUrl } : {}),
     fields: form.fields.map((field) => toPublicField(field)),
+    messages: MESSAGES,
     ...(honeypot ? { honeypot: { name: honeypot } } : {}),
     ...(form.spam.turnstile
       ? { turnstile: { siteKey: form.spam.turnstile.siteKey, action: form.spam.turnstile.action } }

@@ -27,9 +27,17 @@ const displayName = z.string().trim().min(1).max(150)
 /** Per-minute submission limits of the rate-limit bindings in wrangler.toml (keep them in step). */
 export const RATE_LIMIT_DEFAULTS = { perAddress: 20, perEmail: 5 } as const
 
+export const ON_DUPLICATE = ['append', 'overwrite'] as const
+export type OnDuplicate = (typeof ON_DUPLICATE)[number]
+
 const extendedFieldTarget = z.strictObject({
   extendedField: displayName,
   dataType: z.enum(EXTENDED_FIELD_DATA_TYPES).default('TEXT'),
+  /**
+   * What a returning visitor's value does to this field when the contact has one already; the
+   * form's `onDuplicate` unless set (say `overwrite` on an append form, for the latest message).
+   */
+  onDuplicate: z.enum(ON_DUPLICATE).optional(),
 })
 
 const option = z.union([
@@ -87,7 +95,7 @@ const formSchema = z
     labels: z.array(z.string().trim().min(1).max(180)).max(20).default([]),
     extendedFields: z.array(constantExtendedField).max(20).default([]),
     contextFields: z.partialRecord(z.enum(CONTEXT_KEYS), displayName).default({}),
-    onDuplicate: z.enum(['append', 'overwrite']).default('append'),
+    onDuplicate: z.enum(ON_DUPLICATE).default('append'),
     submitLabel: z.string().trim().min(1).max(100).default('Send'),
     successMessage: z.string().trim().min(1).max(1000).default('Thank you. We will be in touch.'),
     redirectUrl: z.url({ protocol: /^https?$/ }).optional(),
@@ -239,10 +247,12 @@ const formSchema = z
 
 const EXPECTED_TYPE: Record<string, FieldType> = { email: 'email', phone: 'tel' }
 
-const formsSchema = z.record(
-  z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'form ids use lower-case letters, digits and -'),
-  formSchema
-)
+/** What a form id may be: its key in forms.config.ts. */
+export const formIdSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'form ids use lower-case letters, digits and -')
+
+const formsSchema = z.record(formIdSchema, formSchema)
 
 export type FormsConfigInput = z.input<typeof formsSchema>
 export type FormConfig = z.output<typeof formSchema>
@@ -272,10 +282,21 @@ export class FormsConfigError extends Error {
 export function defineForms(input: FormsConfigInput): FormsConfig {
   const result = formsSchema.safeParse(input)
   if (result.success) return result.data
-  const lines = result.error.issues.map(
-    (issue) => `  - ${describePath(input, issue.path)}: ${issue.message}`
-  )
+  const lines = result.error.issues
+    .flatMap(optionMeant)
+    .map((issue) => `  - ${describePath(input, issue.path)}: ${issue.message}`)
   throw new FormsConfigError(`forms.config.ts is invalid:\n${lines.join('\n')}`)
+}
+
+/**
+ * A value that fits no option of a union (a field's `maps`) is told what is wrong with the option
+ * it got furthest in, e.g. `maps.onDuplicate` of `{ extendedField }`, rather than "Invalid input".
+ */
+function optionMeant(issue: z.core.$ZodIssue): z.core.$ZodIssue[] {
+  if (issue.code !== 'invalid_union' || !issue.errors.length) return [issue]
+  const depth = (issues: z.core.$ZodIssue[]) => Math.max(...issues.map((i) => i.path.length))
+  const meant = issue.errors.reduce((best, next) => (depth(next) > depth(best) ? next : best))
+  return meant.map((i) => ({ ...i, path: [...issue.path, ...i.path] }))
 }
 
 function describePath(input: unknown, path: PropertyKey[]): string {

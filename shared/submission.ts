@@ -10,6 +10,8 @@ import { coerceExtendedValue } from './extended-values.ts'
 import type { FieldConfig, FormConfig } from './forms-config.ts'
 import { maxLengthOf, optionsOf } from './definition.ts'
 import type { FieldViolation, ViolatedRule } from './errors.ts'
+import { MESSAGES, message } from './messages.ts'
+import type { MessageCode } from './messages.ts'
 
 export interface SubmissionContext {
   pageUrl?: string
@@ -42,6 +44,47 @@ const contextSchema = z.strictObject({
 export type CleanValue =
   string | boolean | { phone: string; e164Phone: string; countryCode?: string }
 
+/** Where a recorded submission is: contact not yet written, written, or given up on. */
+export const SUBMISSION_STATUSES = ['pending', 'processed', 'failed'] as const
+export type SubmissionStatus = (typeof SUBMISSION_STATUSES)[number]
+
+/** What the visitor agreed to, stored with a submission whose form has a ticked consent box. */
+export interface ConsentRecord {
+  /** The consent field's name. */
+  field: string
+  /** The text the box showed, and its version (the config requires one). */
+  text: string
+  version: string
+  givenAt: string
+  formId: string
+  /** The origin of the page the form was on, when known. */
+  pageOrigin: string | null
+}
+
+/**
+ * A recorded submission as site owners read it: `GET /v1/submissions`,
+ * `GET /v1/contacts/:id/submissions` and the `submitted` webhook.
+ */
+export interface SubmissionRecord {
+  id: string
+  formId: string
+  status: SubmissionStatus
+  /** The contact it was written to; null until then. */
+  contactId: string | null
+  createdDate: string
+  processedDate: string | null
+  /** Tries to write the contact, and the last one's error while it has not succeeded. */
+  attempts: number
+  lastError: string | null
+  /** What the visitor sent, by field name, as validated (see CleanValue); `{}` once erased. */
+  values: Record<string, CleanValue>
+  /** The page the form was on; `{}` once erased. */
+  context: SubmissionContext
+  consent: ConsentRecord | null
+  /** Its contact was deleted, and with it the values and page context. */
+  erased: boolean
+}
+
 export interface ValidSubmission {
   values: Record<string, CleanValue>
   context: SubmissionContext
@@ -73,23 +116,25 @@ function buildSubmissionSchema(form: FormConfig) {
   })
 }
 
-function rule(violatedRule: ViolatedRule) {
-  return { params: { violatedRule } }
+function rule(violatedRule: ViolatedRule, params: Record<string, unknown> = {}) {
+  return { params: { violatedRule, ...params } }
 }
 
+// A visitor's mistake is named by its message code (shared/messages.ts); toFieldViolations words it.
 function valueSchema(field: FieldConfig, form: FormConfig): z.ZodType<CleanValue | undefined> {
-  const required = { error: requiredMessage(field), ...rule('REQUIRED_FIELD') }
+  const missing: MessageCode = field.type === 'consent' ? 'consentRequired' : 'required'
+  const required = { error: missing, ...rule('REQUIRED_FIELD') }
   if (field.type === 'consent') {
     const box = z.boolean({ error: 'Must be true or false' })
     return field.required
-      ? box.refine((v) => v, { message: requiredMessage(field), ...rule('REQUIRED_FIELD') })
+      ? box.refine((v) => v, { message: missing, ...rule('REQUIRED_FIELD') })
       : box.optional()
   }
   const max = maxLengthOf(field)
   let text = z
     .string({ error: (iss) => (iss.input === undefined ? required.error : 'Must be text') })
     .trim()
-  if (max) text = text.max(max, { message: `Use at most ${max} characters`, ...rule('MAX_LENGTH') })
+  if (max) text = text.max(max, { message: 'tooLong' satisfies MessageCode })
   const present = text.pipe(z.string().min(1, required)).pipe(typed(field, form))
   if (field.required) return present
   // An optional field left empty is simply absent.
@@ -104,19 +149,19 @@ function typed(field: FieldConfig, form: FormConfig): z.ZodType<CleanValue, stri
     case 'email':
       return z
         .string()
-        .refine(isValidEmail, { message: 'Enter a valid email address', ...rule('FORMAT') })
+        .refine(isValidEmail, { message: 'invalidEmail', ...rule('FORMAT') })
         .transform(cleanEmail)
     case 'tel':
       return z.string().transform((raw, ctx) => {
         const phone = parsePhone(raw, form.defaultCountry as CountryCode | undefined)
         if (phone) return phone
-        ctx.addIssue({ code: 'custom', message: 'Enter a valid phone number', ...rule('FORMAT') })
+        ctx.addIssue({ code: 'custom', message: 'invalidPhone', ...rule('FORMAT') })
         return z.NEVER
       })
     case 'select': {
       const values = (optionsOf(field) ?? []).map((o) => o.value)
       return z.string().refine((v) => values.includes(v), {
-        message: 'Choose one of the options',
+        message: 'invalidOption',
         ...rule('INVALID_ENUM_VALUE'),
       })
     }
@@ -125,19 +170,13 @@ function typed(field: FieldConfig, form: FormConfig): z.ZodType<CleanValue, stri
       if (typeof target === 'object' && target.dataType !== 'TEXT') {
         const { dataType } = target
         return z.string().refine((v) => coerceExtendedValue(dataType, v) !== undefined, {
-          message: `Enter a valid ${dataType === 'URL' ? 'web address' : dataType.toLowerCase()}`,
-          ...rule('FORMAT'),
+          message: 'invalidValue',
+          ...rule('FORMAT', { type: dataType === 'URL' ? 'web address' : dataType.toLowerCase() }),
         })
       }
       return z.string()
     }
   }
-}
-
-function requiredMessage(field: FieldConfig): string {
-  return field.type === 'consent'
-    ? 'Please tick this box to continue'
-    : `${field.label} is required`
 }
 
 /**
@@ -166,23 +205,32 @@ export function toFieldViolations(issues: z.core.$ZodIssue[]): FieldViolation[] 
   for (const issue of issues) {
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {
-        out.push({
-          field: fieldName([...issue.path, key]),
-          description: 'This field is not part of the form',
-          violatedRule: 'FIELD_NOT_ALLOWED',
-        })
+        out.push(notInForm(fieldName([...issue.path, key])))
       }
       continue
     }
-    const params =
-      'params' in issue ? (issue.params as { violatedRule?: ViolatedRule } | undefined) : undefined
+    const { violatedRule, ...params } =
+      ('params' in issue ? (issue.params as { violatedRule?: ViolatedRule }) : undefined) ?? {}
+    const code = Object.hasOwn(MESSAGES, issue.message) ? (issue.message as MessageCode) : undefined
+    if (issue.code === 'too_big') Object.assign(params, { max: issue.maximum })
     out.push({
       field: fieldName(issue.path),
-      description: issue.message,
-      violatedRule: params?.violatedRule ?? ruleFor(issue),
+      description: code ? message(code, params) : issue.message,
+      violatedRule: violatedRule ?? ruleFor(issue),
+      ...(code ? { data: { messageCode: code, ...params } } : {}),
     })
   }
   return out
+}
+
+/** A value for a field the form does not have. */
+export function notInForm(field: string): FieldViolation {
+  return {
+    field,
+    description: message('notInForm'),
+    violatedRule: 'FIELD_NOT_ALLOWED',
+    data: { messageCode: 'notInForm' },
+  }
 }
 
 function fieldName(path: PropertyKey[]): string {

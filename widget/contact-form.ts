@@ -8,14 +8,16 @@
  */
 import { LitElement, html, nothing } from 'lit'
 import type { FormDefinition } from '../shared/definition.ts'
+import { formatMessage } from '../shared/messages.ts'
 import { adoptStyles } from './contact-form.styles.ts'
 import { ContactFormErrorEvent, ContactFormSubmitEvent } from './events.ts'
 import { fieldTemplate, honeypotTemplate } from './field-templates.ts'
 import { fetchDefinition, formUrl } from './form-api.ts'
+import type { DefinitionError } from './form-api.ts'
 import { FormFields } from './form-fields.ts'
 import { pageContext } from './page-context.ts'
-import { STRING_ATTRIBUTES, stringsFor } from './strings.ts'
-import type { Strings } from './strings.ts'
+import { attributeFor, OWN_STRINGS } from './strings.ts'
+import type { TextCode } from './strings.ts'
 import { SubmissionController } from './submission-controller.ts'
 import { TaskController } from './task-controller.ts'
 import { TurnstileController } from './turnstile-controller.ts'
@@ -30,7 +32,7 @@ let instances = 0
  * @attr form - the form id from forms.config.ts (required)
  * @attr endpoint - the worker's origin; defaults to where this script was loaded from
  * @attr timeout - milliseconds one attempt to send may take before it is retried (default 15000)
- * @attr text-* - overrides for the element's own strings, e.g. `text-sending="Envoi…"`
+ * @attr text-* - replaces a message, by its code: `text-sending="Envoi…"` (see strings.ts)
  * @event contact-form-submit - before sending; cancelable; `detail.values`
  * @event contact-form-success - accepted; `detail.submissionId`
  * @event contact-form-error - not accepted; `detail.reason`, `detail.status`, `detail.fieldErrors`
@@ -45,17 +47,11 @@ export class ContactForm extends LitElement {
     timeout: { type: Number },
   }
 
-  static override get observedAttributes(): string[] {
-    return [...super.observedAttributes, ...STRING_ATTRIBUTES]
-  }
-
   form = ''
   endpoint?: string
   /** Milliseconds one attempt to send may take before it is retried. */
   timeout = 15_000
 
-  /** Changed in place, for the controllers that hold it. */
-  readonly #strings: Strings = stringsFor(this)
   #fallback: Element[] = []
   readonly #idPrefix = `cf${++instances}`
 
@@ -69,31 +65,37 @@ export class ContactForm extends LitElement {
       this.#submission.resume()
     },
     onError: (err) => {
-      for (const el of this.#fallback) el.removeAttribute('hidden')
-      if (this.#fallback[0] && !this.#fallback[0].isConnected) this.prepend(...this.#fallback)
-      this.dispatchEvent(new ContactFormErrorEvent({ reason: 'load' }))
-      console.warn('contact-form: could not load form', this.form, err)
+      const { status, message } = err as DefinitionError
+      // 403: the worker does not serve this site (nor would it take the fallback form's post).
+      if (status !== 403) {
+        for (const el of this.#fallback) el.removeAttribute('hidden')
+        if (this.#fallback[0] && !this.#fallback[0].isConnected) this.prepend(...this.#fallback)
+      }
+      this.dispatchEvent(new ContactFormErrorEvent({ reason: 'load', status }))
+      // For the site's owner: the worker's explanation (the page's origin and allowedOrigins, or
+      // the form ids that forms.config.ts has).
+      console.error('contact-form:', message)
     },
   })
 
-  readonly #fields = new FormFields(this, this.#definition, this.#strings)
+  readonly #fields = new FormFields(this, this.#definition)
 
-  readonly #submission = new SubmissionController(
-    this,
-    this.#definition,
-    this.#fields,
-    this.#strings
-  )
+  readonly #submission = new SubmissionController(this, this.#definition, this.#fields)
 
   readonly #turnstile = new TurnstileController(this, this.#definition)
 
-  override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
-    super.attributeChangedCallback(name, old, value)
-    if (name.startsWith('text-')) {
-      Object.assign(this.#strings, stringsFor(this))
-      this.requestUpdate()
-    }
-  }
+  /**
+   * What the element says for a code: its `text-*` attribute, else the definition's message (or,
+   * before the definition, its own), with the `{placeholders}` filled. The code itself stands in
+   * for a message a definition lacks (one served by an older worker).
+   */
+  say = (code: TextCode, params?: Record<string, unknown>): string =>
+    formatMessage(
+      this.getAttribute(attributeFor(code)) ??
+        { ...OWN_STRINGS, ...this.#definition.value?.messages }[code] ??
+        code,
+      params
+    )
 
   // Light DOM: native inputs in the page's own tree (see README, "Why light DOM").
   protected override createRenderRoot(): HTMLElement {
@@ -114,21 +116,24 @@ export class ContactForm extends LitElement {
   }
 
   protected override render() {
+    const { status } = this.#submission
     return html`
       <div class="cf-root" lang=${this.closest('[lang]')?.getAttribute('lang') || nothing}>
         ${this.#definition.render({
-          pending: () => html`<p class="cf-loading">${this.#strings.loading}</p>`,
+          pending: () => html`<p class="cf-loading">${this.say('loading')}</p>`,
           complete: (def) =>
             this.#submission.state === 'success'
               ? html`<div class="cf-success" tabindex="-1">${def.successMessage}</div>`
               : this.#renderForm(def),
           // The page's own fallback form is back in view: it says enough.
-          error: () =>
-            this.#fallback.length
+          error: (err) => {
+            const refused = (err as DefinitionError).status === 403
+            return !refused && this.#fallback.length
               ? nothing
-              : html`<p class="cf-load-failed" role="alert">${this.#strings.loadFailed}</p>`,
+              : html`<p class="cf-load-failed" role="alert">${this.say(refused ? 'notAllowed' : 'loadFailed')}</p>`
+          },
         })}
-        <div class="cf-status" role="status" aria-live="polite" aria-atomic="true">${this.#submission.status}</div>
+        <div class="cf-status" role="status" aria-live="polite" aria-atomic="true" data-kind=${(status && this.#submission.kind) || nothing}>${status}</div>
       </div>
     `
   }
@@ -142,7 +147,7 @@ export class ContactForm extends LitElement {
         class="cf-form"
         novalidate
         aria-labelledby=${titleId}
-        aria-busy=${busy ? 'true' : 'false'}
+        aria-busy=${busy}
         @submit=${this.#handleSubmit}
         @focusout=${this.#fields.handleFocusOut}
         @input=${this.#fields.handleInput}
@@ -160,7 +165,12 @@ export class ContactForm extends LitElement {
         )}
         ${def.honeypot ? honeypotTemplate(`${this.#idPrefix}-hp`, def.honeypot.name) : nothing}
         ${def.turnstile ? html`<div class="cf-turnstile"></div>` : nothing}
-        <button class="cf-submit" type="submit" ?disabled=${busy}>${def.submitLabel}</button>
+        <button
+          class="cf-submit"
+          type="submit"
+          aria-disabled=${busy ? 'true' : nothing}
+          @mousedown=${keepFocus}
+        >${def.submitLabel}</button>
       </form>
     `
   }
@@ -183,11 +193,17 @@ export class ContactForm extends LitElement {
       ...(def.turnstile ? { turnstile: this.#turnstile.token ?? '' } : {}),
     })
     if (def.turnstile && !this.#turnstile.token)
-      return this.#submission.announce(this.#strings.challenge)
+      return this.#submission.announce('challenge', 'error')
     await this.#submission.submit(body)
     this.#turnstile.reset()
   }
 }
+
+/**
+ * Pressing the send button leaves the focus where it is: leaving a field shows its error, which
+ * would push the button away before the click lands (and the submit checks every field anyway).
+ */
+const keepFocus = (event: MouseEvent) => event.preventDefault()
 
 if (!customElements.get('contact-form')) customElements.define('contact-form', ContactForm)
 

@@ -13,9 +13,15 @@ export function formUrl(endpoint: string | undefined, form: string): string {
   return `${(endpoint || SCRIPT_ORIGIN).replace(/\/+$/, '')}/v1/forms/${encodeURIComponent(form)}`
 }
 
-/** The form's definition; any answer but a 2xx is an error. */
+/** A refused definition: the status, and the worker's explanation (for the site's owner) as the message. */
+export interface DefinitionError extends Error {
+  status?: number
+}
+
+/** The form's definition; any answer but a 2xx is thrown as a `DefinitionError`. */
 export async function fetchDefinition(url: string, signal?: AbortSignal): Promise<FormDefinition> {
   const res = await fetch(url, { signal, headers: { Accept: 'application/json' } })
-  if (!res.ok) throw new Error(`HTTP ${res.status}`)
-  return (await res.json()) as FormDefinition
+  if (res.ok) return res.json()
+  const { message } = await res.json().catch(() => ({}))
+  throw Object.assign(new Error(message ?? `HTTP ${res.status}`), { status: res.status })
 }

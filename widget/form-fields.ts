@@ -7,10 +7,15 @@
 import type { ReactiveControllerHost } from 'lit'
 import type { FormDefinition, PublicField } from '../shared/definition.ts'
 import type { FieldViolation } from '../shared/errors.ts'
+import type { MessageCode } from '../shared/messages.ts'
 import type { SubmittedValues } from './events.ts'
-import type { Strings } from './strings.ts'
+import type { Say } from './strings.ts'
 import type { TaskState } from './task-controller.ts'
 import { validateField } from './validation.ts'
+
+export interface FieldsHost extends ReactiveControllerHost, HTMLElement {
+  readonly say: Say
+}
 
 export class FormFields {
   /** Not reactive: the controls already show what is typed; a render puts these back after `restore`. */
@@ -19,18 +24,12 @@ export class FormFields {
   #touched = new Set<string>()
   /** The worker's verdict on a field, kept until the visitor changes that field's value. */
   #serverErrors: Record<string, { message: string; value: string | boolean }> = {}
-  readonly #host: ReactiveControllerHost & HTMLElement
+  readonly #host: FieldsHost
   readonly #definition: TaskState<FormDefinition>
-  readonly #strings: Strings
 
-  constructor(
-    host: ReactiveControllerHost & HTMLElement,
-    definition: TaskState<FormDefinition>,
-    strings: Strings
-  ) {
+  constructor(host: FieldsHost, definition: TaskState<FormDefinition>) {
     this.#host = host
     this.#definition = definition
-    this.#strings = strings
   }
 
   handleInput = (event: Event): void => {
@@ -55,7 +54,7 @@ export class FormFields {
     for (const field of fields) {
       this.#touched.add(field.name)
       const value = (values[field.name] = this.#value(field))
-      const message = validateField(field, value, this.#strings)
+      const message = validateField(field, value, this.#host.say)
       if (message) errors[field.name] = message
     }
     this.show(errors)
@@ -68,15 +67,21 @@ export class FormFields {
     this.#host.requestUpdate()
   }
 
-  /** The worker's field violations, as messages on the fields this form has (the first for each). */
+  /**
+   * The worker's field violations, as messages on the fields this form has (the first for each):
+   * the worker's words, or the element's `text-*` attribute for the message's code. (The
+   * definition's message for the code is the very text the worker's is made from.)
+   */
   fromServer(violations: FieldViolation[]): Record<string, string> {
     const errors: Record<string, string> = {}
     this.#serverErrors = {}
     for (const v of violations) {
       const field = this.#field(v.field)
       if (!field || errors[v.field]) continue
-      errors[v.field] = v.description
-      this.#serverErrors[v.field] = { message: v.description, value: this.#value(field) }
+      const code = v.data?.messageCode as MessageCode | undefined
+      const message = code ? this.#host.say(code, v.data) : v.description
+      errors[v.field] = message
+      this.#serverErrors[v.field] = { message, value: this.#value(field) }
     }
     return errors
   }
@@ -124,7 +129,7 @@ export class FormFields {
     const value = this.#value(field)
     const server = this.#serverErrors[name]
     const message =
-      validateField(field, value, this.#strings) || (server?.value === value ? server.message : '')
+      validateField(field, value, this.#host.say) || (server?.value === value ? server.message : '')
     const { [name]: _, ...rest } = this.errors
     this.show(message ? { ...rest, [name]: message } : rest)
   }

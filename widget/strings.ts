@@ -1,45 +1,27 @@
 /**
  * @module
- * The strings the element itself owns (everything else comes from the form definition). Each can
- * be overridden by an attribute of the same name with a `text-` prefix:
- * `<contact-form form="demo" text-sending="Envoi…">`.
+ * What the element says. Nearly all of it comes with the form definition: its labels and success
+ * message, and the messages of shared/messages.ts about sending and about the fields. The element
+ * keeps only what it must say before it has (or when it cannot have) the definition. Any of them
+ * can be replaced with a `text-*` attribute named after its code:
+ * `<contact-form form="demo" text-sending="Envoi…" text-invalid-email="Adresse e-mail invalide.">`.
  */
+import type { MessageCode } from '../shared/messages.ts'
+import { NOT_ALLOWED_MESSAGE } from '../shared/messages.ts'
 
-export const DEFAULT_STRINGS = {
+export const OWN_STRINGS = {
   loading: 'Loading the form…',
   loadFailed: 'The form could not be loaded. Please try again later.',
-  sending: 'Sending…',
-  retrying: 'Still sending…',
-  failed: 'Your message could not be sent. Please try again.',
-  offline:
-    'You are offline. Your message is saved on this device and will be sent when you are back online.',
-  resuming: 'Sending the message you wrote earlier…',
-  fixErrors: 'Please correct the highlighted fields.',
-  required: 'This field is required.',
-  consentRequired: 'Please tick this box to continue.',
-  invalidEmail: 'Enter a valid email address.',
-  invalidPhone: 'Enter a valid phone number.',
-  tooLong: 'Use at most {max} characters.',
-  invalidOption: 'Choose one of the options.',
-  challenge: 'Please complete the verification above.',
-} as const
+  notAllowed: NOT_ALLOWED_MESSAGE,
+}
 
-export type StringKey = keyof typeof DEFAULT_STRINGS
-export type Strings = Record<StringKey, string>
+/** The code of something the element says: a definition message's or one of its own. */
+export type TextCode = MessageCode | keyof typeof OWN_STRINGS
+
+/** The text for a code, with its `{placeholders}` filled (the element's `say`). */
+export type Say = (code: TextCode, params?: Record<string, unknown>) => string
 
 /** `fixErrors` → `text-fix-errors` */
-export function attributeFor(key: StringKey): string {
-  return `text-${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`
+export function attributeFor(code: string): string {
+  return `text-${code.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`
 }
-
-/** The strings with this element's `text-*` attributes applied. */
-export function stringsFor(element: Element): Strings {
-  const out = { ...DEFAULT_STRINGS } as Strings
-  for (const key of Object.keys(DEFAULT_STRINGS) as StringKey[]) {
-    const value = element.getAttribute(attributeFor(key))
-    if (value !== null) out[key] = value
-  }
-  return out
-}
-
-export const STRING_ATTRIBUTES = (Object.keys(DEFAULT_STRINGS) as StringKey[]).map(attributeFor)

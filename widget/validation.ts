@@ -2,33 +2,29 @@
  * @module
  * The server's field rules, checked in the browser without zod: required, length, options,
  * email (the very function the server uses) and a loose phone shape (the server parses the number
- * for real and its answer is shown on the field).
+ * for real and its answer is shown on the field). The messages are the server's, by code.
  */
 import type { PublicField } from '../shared/definition.ts'
 import { isValidEmail } from '../shared/email.ts'
-import type { Strings } from './strings.ts'
+import type { Say } from './strings.ts'
 
 /** The message for a value, or '' when it is fine. */
-export function validateField(
-  field: PublicField,
-  value: string | boolean,
-  strings: Strings
-): string {
+export function validateField(field: PublicField, value: string | boolean, say: Say): string {
   if (field.type === 'consent') {
-    return field.required && value !== true ? strings.consentRequired : ''
+    return field.required && value !== true ? say('consentRequired') : ''
   }
   const text = String(value).trim()
-  if (text === '') return field.required ? strings.required : ''
+  if (text === '') return field.required ? say('required') : ''
   if (field.maxLength && text.length > field.maxLength) {
-    return strings.tooLong.replace('{max}', String(field.maxLength))
+    return say('tooLong', { max: field.maxLength })
   }
   switch (field.type) {
     case 'email':
-      return isValidEmail(text) ? '' : strings.invalidEmail
+      return isValidEmail(text) ? '' : say('invalidEmail')
     case 'tel':
-      return looksLikePhone(text) ? '' : strings.invalidPhone
+      return looksLikePhone(text) ? '' : say('invalidPhone')
     case 'select':
-      return field.options?.some((o) => o.value === text) ? '' : strings.invalidOption
+      return field.options?.some((o) => o.value === text) ? '' : say('invalidOption')
     default:
       return ''
   }

@@ -23,6 +23,12 @@ const STATIC_HEADERS = `/*
 /
   Content-Security-Policy: default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self'; img-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'
   X-Frame-Options: DENY
+/favicon.svg
+  Cache-Control: public, max-age=86400
+`
+
+/** Tools and browsers that do not read `<link rel="icon">` ask for /favicon.ico. */
+const STATIC_REDIRECTS = `/favicon.ico /favicon.svg 301
 `
 
 export interface BundleSize {
@@ -51,9 +57,10 @@ export async function buildWidget({ write }: { write: boolean }): Promise<Bundle
   if (write) {
     mkdirSync(PUBLIC_DIR, { recursive: true })
     writeFileSync(`${PUBLIC_DIR}/contact-form.js`, code)
-    copyFileSync('widget/demo/index.html', `${PUBLIC_DIR}/index.html`)
-    copyFileSync('widget/demo/demo.js', `${PUBLIC_DIR}/demo.js`)
+    for (const file of ['index.html', 'demo.js', 'favicon.svg'])
+      copyFileSync(`widget/demo/${file}`, `${PUBLIC_DIR}/${file}`)
     writeFileSync(`${PUBLIC_DIR}/_headers`, STATIC_HEADERS)
+    writeFileSync(`${PUBLIC_DIR}/_redirects`, STATIC_REDIRECTS)
   }
   return { minified: code.byteLength, gzipped: gzipSync(code, { level: 9 }).byteLength }
 }

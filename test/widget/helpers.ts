@@ -1,5 +1,6 @@
 /** A stubbed worker for widget tests: definitions and answers, and a record of what was sent. */
 import type { FormDefinition } from '../../shared/definition.ts'
+import { MESSAGES } from '../../shared/messages.ts'
 
 export const ENDPOINT = 'https://forms.test'
 
@@ -66,6 +67,7 @@ export const DEFINITION: FormDefinition = {
     { name: 'consent', type: 'consent', label: 'I agree to be contacted.', required: true },
   ],
   consent: { field: 'consent', text: 'I agree to be contacted.', version: '2026-11-01' },
+  messages: MESSAGES,
 }
 
 export interface SentRequest {

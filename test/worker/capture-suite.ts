@@ -144,6 +144,67 @@ export function captureSuite(h: CaptureHarness) {
       expect(await h.contactsWith({ email })).toHaveLength(1)
     }, 30_000)
 
+    it('keeps the extended values a returning visitor already has under append, and fills the empty ones', async () => {
+      const email = uniqueEmail('returning')
+      const backend = h.backend()
+      await send(backend, { email, interest: 'pricing', consent: true })
+      const second = await send(backend, {
+        email,
+        interest: 'support',
+        message: 'Second visit',
+        consent: true,
+      })
+      expect(await statusOf(second.submissionId)).toBe('processed')
+      const [c] = await h.contactsWith({ email })
+      expect(c!.info.extendedFields?.items).toEqual({
+        'custom.interest': 'pricing',
+        'custom.message': 'Second visit',
+        'custom.signup-source': 'demo page',
+      })
+    })
+
+    it('replaces the extended values given under overwrite, and keeps those not given', async () => {
+      const email = uniqueEmail('replacing')
+      const backend = h.backend()
+      const form = { ...forms.demo!, onDuplicate: 'overwrite' as const }
+      await send(backend, { email, interest: 'pricing', message: 'First', consent: true }, form)
+      await send(backend, { email, interest: 'support', consent: true }, form)
+      const [c] = await h.contactsWith({ email })
+      expect(c!.info.extendedFields?.items).toEqual({
+        'custom.interest': 'support',
+        'custom.message': 'First',
+        'custom.signup-source': 'demo page',
+      })
+    })
+
+    it('replaces a field mapped with its own onDuplicate: overwrite on an append form', async () => {
+      const { latest } = defineForms({
+        latest: {
+          title: 'Latest message',
+          fields: [
+            { name: 'email', type: 'email', label: 'Email', required: true, maps: 'email' },
+            { name: 'topic', type: 'text', label: 'Topic', maps: { extendedField: 'Interest' } },
+            {
+              name: 'message',
+              type: 'textarea',
+              label: 'Message',
+              maps: { extendedField: 'Message', onDuplicate: 'overwrite' },
+            },
+          ],
+        },
+      })
+      const email = uniqueEmail('latest')
+      const backend = h.backend()
+      await send(backend, { email, topic: 'pricing', message: 'First' }, latest!, 'latest')
+      await send(backend, { email, topic: 'support', message: 'Second' }, latest!, 'latest')
+      const [c] = await h.contactsWith({ email })
+      expect(latest!.onDuplicate).toBe('append')
+      expect(c!.info.extendedFields?.items).toEqual({
+        'custom.interest': 'pricing',
+        'custom.message': 'Second',
+      })
+    })
+
     it('replays an Idempotency-Key with the first answer and no second contact', async () => {
       const email = uniqueEmail('replay')
       const backend = h.backend()

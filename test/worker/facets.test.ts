@@ -68,10 +68,7 @@ describe('GET /contacts/v4/contacts/facets', () => {
 
   it('pages the facet list and refuses bad paging', async () => {
     const page = await api('GET', '/contacts/v4/contacts/facets?paging.limit=2&paging.offset=1')
-    expect(page.body.facets.map((f: Facet) => f.facetType)).toEqual([
-      'NOT_LABELED',
-      'LABEL',
-    ])
+    expect(page.body.facets.map((f: Facet) => f.facetType)).toEqual(['NOT_LABELED', 'LABEL'])
     expect(page.body.pagingMetadata).toMatchObject({ count: 2, offset: 1 })
     const bad = await api('GET', '/contacts/v4/contacts/facets?paging.limit=0')
     expect(bad.status).toBe(400)

@@ -92,11 +92,16 @@ describe('a phone number of two digits ("12")', () => {
     const res = await submit({ ...VALID, email, phone: '12' })
     expect(res.status).toBe(400)
     expect(await res.json()).toEqual({
-      message: 'phone: Enter a valid phone number',
+      message: 'phone: Enter a valid phone number.',
       details: {
         validationError: {
           fieldViolations: [
-            { field: 'phone', description: 'Enter a valid phone number', violatedRule: 'FORMAT' },
+            {
+              field: 'phone',
+              description: 'Enter a valid phone number.',
+              violatedRule: 'FORMAT',
+              data: { messageCode: 'invalidPhone' },
+            },
           ],
         },
       },

@@ -5,6 +5,7 @@
  * byte, and a failed contact write never loses what was accepted.
  */
 import { submissionSchema, toFieldViolations } from '../../shared/submission.ts'
+import type { ConsentRecord } from '../../shared/submission.ts'
 import { RATE_LIMIT_DEFAULTS } from '../../shared/forms-config.ts'
 import type { FormConfig } from '../../shared/forms-config.ts'
 import { applicationError, rateLimited, validationError } from '../../shared/api-error.ts'
@@ -72,12 +73,13 @@ export async function acceptSubmission(
   const submissionId = crypto.randomUUID()
   const answer = JSON.stringify({ submissionId, status: 'accepted' })
   const consentField = req.form.fields.find((f) => f.type === 'consent')
-  const consent =
+  const consent: ConsentRecord | undefined =
     consentField && values[consentField.name] === true
       ? {
           field: consentField.name,
           text: consentField.label,
-          version: consentField.version,
+          // The config refuses a consent field without one.
+          version: consentField.version!,
           givenAt: now,
           formId: req.formId,
           pageOrigin: req.origin ?? originOf(context.pageUrl) ?? null,

@@ -1,7 +1,8 @@
 /**
  * @module
  * What a valid submission asks of the contact list: the duplicate keys, the contact fields it
- * fills, and the labels and extended-field values the form's config adds. Pure: no I/O.
+ * fills, and the labels and extended-field values the form's config adds, each with what it does
+ * to a value the contact already has. Pure: no I/O.
  */
 import { normalizeEmail } from '../../shared/email.ts'
 import { coerceExtendedValue } from '../../shared/extended-values.ts'
@@ -30,6 +31,7 @@ export function planCapture(
         displayName: field.maps.extendedField,
         dataType: field.maps.dataType,
         value: coerced,
+        onDuplicate: field.maps.onDuplicate ?? form.onDuplicate,
       })
       continue
     }
@@ -63,6 +65,7 @@ export function planCapture(
         displayName: displayName!,
         dataType: 'TEXT',
         value: value.slice(0, 1000),
+        onDuplicate: form.onDuplicate,
       })
   }
   for (const constant of form.extendedFields) {
@@ -70,6 +73,7 @@ export function planCapture(
       displayName: constant.displayName,
       dataType: constant.dataType,
       value: constant.value,
+      onDuplicate: form.onDuplicate,
     })
   }
   return plan

@@ -31,7 +31,8 @@ export interface CaptureBatchInput {
   now: string
   change: ContactChange
   labels: CatalogEntry[]
-  extendedFields: (CatalogEntry & { value: string | number })[]
+  /** Each value kept (`append`) or replaced (`overwrite`) where the contact has one already. */
+  extendedFields: (CatalogEntry & { value: string | number; onDuplicate: 'append' | 'overwrite' })[]
 }
 
 /** The statements, in order. Run them with `db.batch()`. */
@@ -186,9 +187,16 @@ export function captureStatements(db: D1Database, input: CaptureBatchInput): D1P
         .bind(CUSTOM_NAMESPACE, now, fields)
     )
   }
-  if (input.extendedFields.length) {
+  // A value the contact has already is kept under append (the submission log holds the new one)
+  // and replaced under overwrite.
+  for (const [policy, onConflict] of [
+    ['append', 'DO NOTHING'],
+    ['overwrite', 'DO UPDATE SET value = excluded.value'],
+  ] as const) {
+    const given = input.extendedFields.filter((f) => f.onDuplicate === policy)
+    if (!given.length) continue
     const values = JSON.stringify(
-      input.extendedFields.map((f) => ({ name: f.displayName, value: JSON.stringify(f.value) }))
+      given.map((f) => ({ name: f.displayName, value: JSON.stringify(f.value) }))
     )
     statements.push(
       db
@@ -198,7 +206,7 @@ export function captureStatements(db: D1Database, input: CaptureBatchInput): D1P
              (SELECT key FROM extended_fields WHERE namespace = ?3 AND display_name = ${item('name')}),
              ${item('value')}
            FROM json_each(?4) WHERE ${TARGET} IS NOT NULL
-           ON CONFLICT (contact_id, field_key) DO UPDATE SET value = excluded.value`
+           ON CONFLICT (contact_id, field_key) ${onConflict}`
         )
         .bind(...ids, CUSTOM_NAMESPACE, values)
     )

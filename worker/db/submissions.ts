@@ -1,7 +1,9 @@
 /**
  * @module
- * The submission log: every accepted submission is written here before any contact changes.
+ * The submission log: every accepted submission is written here before any contact changes,
+ * and read back whole by site owners (the admin API and the `submitted` webhook).
  */
+import type { ConsentRecord, SubmissionRecord, SubmissionStatus } from '../../shared/submission.ts'
 import { SUBMISSION_FQDN } from '../../shared/webhook-events.ts'
 
 export interface SubmissionRow {
@@ -133,30 +135,109 @@ export function forgetIdempotencyKey(db: D1Database, submissionId: string): D1Pr
   return db.prepare('UPDATE submissions SET idempotency_key = NULL WHERE id = ?').bind(submissionId)
 }
 
-export interface SubmissionListRow {
-  id: string
-  form_id: string
-  status: string
-  contact_id: string | null
-  attempts: number
-  last_error: string | null
-  created_date: string
-  processed_date: string | null
+/** Which submissions a list shows; each filter left out matches all. */
+export interface SubmissionFilter {
+  formId?: string
+  /** A contact's id, or the id of a contact since merged into it. */
+  contactId?: string
+  statuses?: SubmissionStatus[]
+  /** Created at or after this instant (ISO-8601 UTC, as stored). */
+  createdFrom?: string
+  /** Created before this instant. */
+  createdBefore?: string
 }
 
-/** Submissions in one status, newest first. */
-export function selectSubmissionsByStatus(
+/**
+ * Submissions newest first (the id breaks ties, so offset pages neither skip nor repeat), with
+ * the number that match the filter.
+ */
+export async function listSubmissions(
   db: D1Database,
-  status: string,
-  limit: number,
-  offset: number
-) {
-  return db
-    .prepare(
-      `SELECT id, form_id, status, contact_id, attempts, last_error, created_date, processed_date
-       FROM submissions WHERE status = ? ORDER BY created_date DESC, id DESC LIMIT ? OFFSET ?`
+  filter: SubmissionFilter,
+  paging: { limit: number; offset: number }
+): Promise<{ submissions: SubmissionRecord[]; total: number }> {
+  const where: string[] = []
+  const params: unknown[] = []
+  const add = (condition: string, ...values: unknown[]) => {
+    where.push(condition)
+    params.push(...values)
+  }
+  if (filter.formId !== undefined) add('form_id = ?', filter.formId)
+  if (filter.contactId !== undefined) {
+    add(
+      'contact_id = COALESCE((SELECT target_id FROM contact_aliases WHERE source_id = ?), ?)',
+      filter.contactId,
+      filter.contactId
     )
-    .bind(status, limit, offset)
+  }
+  if (filter.statuses?.length)
+    add('status IN (SELECT value FROM json_each(?))', JSON.stringify(filter.statuses))
+  if (filter.createdFrom !== undefined) add('created_date >= ?', filter.createdFrom)
+  if (filter.createdBefore !== undefined) add('created_date < ?', filter.createdBefore)
+  const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : ''
+  const [page, count] = await db.batch<Record<string, unknown>>([
+    db
+      .prepare(
+        `SELECT ${RECORD_COLUMNS} FROM submissions ${whereSql}
+         ORDER BY created_date DESC, id DESC LIMIT ? OFFSET ?`
+      )
+      .bind(...params, paging.limit, paging.offset),
+    db.prepare(`SELECT COUNT(*) AS total FROM submissions ${whereSql}`).bind(...params),
+  ])
+  return {
+    submissions: (page!.results as unknown as RecordRow[]).map(toRecord),
+    total: (count!.results[0] as { total: number }).total,
+  }
+}
+
+/** One submission as owners read it (the `submitted` webhook), or undefined. */
+export async function selectSubmissionRecord(
+  db: D1Database,
+  id: string
+): Promise<SubmissionRecord | undefined> {
+  const row = await db
+    .prepare(`SELECT ${RECORD_COLUMNS} FROM submissions WHERE id = ?`)
+    .bind(id)
+    .first<RecordRow>()
+  return row ? toRecord(row) : undefined
+}
+
+const RECORD_COLUMNS = `id, form_id, status, contact_id, created_date, processed_date, attempts,
+  last_error, submitted_values, context, consent`
+
+interface RecordRow {
+  id: string
+  form_id: string
+  status: SubmissionStatus
+  contact_id: string | null
+  created_date: string
+  processed_date: string | null
+  attempts: number
+  last_error: string | null
+  submitted_values: string
+  context: string
+  consent: string | null
+}
+
+/** What deleting a contact leaves of its submissions' values (see deleteContactStatements). */
+const ERASED_VALUES = '{"erased":true}'
+
+function toRecord(row: RecordRow): SubmissionRecord {
+  const erased = row.submitted_values === ERASED_VALUES
+  return {
+    id: row.id,
+    formId: row.form_id,
+    status: row.status,
+    contactId: row.contact_id,
+    createdDate: row.created_date,
+    processedDate: row.processed_date,
+    attempts: row.attempts,
+    lastError: row.last_error,
+    values: erased ? {} : (JSON.parse(row.submitted_values) as SubmissionRecord['values']),
+    context: JSON.parse(row.context) as SubmissionRecord['context'],
+    consent: row.consent === null ? null : (JSON.parse(row.consent) as ConsentRecord),
+    erased,
+  }
 }
 
 /** A stored submission, to write its contact again. */
@@ -198,20 +279,6 @@ export function submittedEvent(
        SELECT ?1, ?2, ?3, 'submitted', ?4, '{}', ?5 WHERE EXISTS (SELECT 1 FROM submissions WHERE id = ?4)`
     )
     .bind(crypto.randomUUID(), `${SUBMISSION_FQDN}_submitted`, SUBMISSION_FQDN, submissionId, now)
-}
-
-/** What a `submitted` webhook tells of a submission (never its values). */
-export async function selectSubmissionSummary(db: D1Database, id: string) {
-  return db
-    .prepare('SELECT id, form_id, status, contact_id, created_date FROM submissions WHERE id = ?')
-    .bind(id)
-    .first<{
-      id: string
-      form_id: string
-      status: string
-      contact_id: string | null
-      created_date: string
-    }>()
 }
 
 /** A submission's contact written by a store outside D1: processed, with the contact's id. */

@@ -5,7 +5,8 @@
  * counts (approximate, per Cloudflare location, at the limit set in wrangler.toml); a form with its
  * own, lower limit (`rateLimit.perAddress` in forms.config.ts) is counted exactly, per minute, in
  * D1. Submissions that get as far as being recorded are counted per address and per email in the
- * batch that records them (worker/capture/accept.ts). Every answer is the same plain 429.
+ * batch that records them (worker/capture/accept.ts). Every answer is the same plain 429, with a
+ * `Retry-After` of the seconds left in the window (a minute when that is not known).
  */
 import type { FormConfig } from '../../shared/forms-config.ts'
 import { countRequest, pruneRateCounters } from '../db/rate-counters.ts'
@@ -20,10 +21,14 @@ export async function limitByAddress(
 ) {
   if (!address) return
   const key = `address:${formId}:${address}`
-  const ok = form.rateLimit.perAddress
-    ? await countInMinute(env.DB, key, form.rateLimit.perAddress)
-    : (await env.SUBMIT_BY_ADDRESS.limit({ key })).success
-  if (!ok) throw rateLimited()
+  if (form.rateLimit.perAddress) {
+    const now = Date.now()
+    if (!(await countInMinute(env.DB, key, form.rateLimit.perAddress, now)))
+      throw rateLimited((60_000 - (now % 60_000)) / 1000)
+  } else if (!(await env.SUBMIT_BY_ADDRESS.limit({ key })).success) {
+    // The binding does not say when its window ends: a whole period, at most.
+    throw rateLimited(60)
+  }
 }
 
 /** Counts one more request for `key` in this minute; true while within `limit`. */

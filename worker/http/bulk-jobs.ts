@@ -27,11 +27,21 @@ const labelsBody = z.strictObject({
 export const bulkJobRoutes = new Hono<{ Bindings: Env }>()
 
 bulkJobRoutes.post('/contacts/v4/bulk/contacts/delete', jsonBody(deleteBody), async (c) =>
-  c.json({ jobId: await startBulkJob(c.env.DB, c.env.BULK_JOBS, { type: 'DELETE', ...c.req.valid('json') }) })
+  c.json({
+    jobId: await startBulkJob(c.env.DB, c.env.BULK_JOBS, {
+      type: 'DELETE',
+      ...c.req.valid('json'),
+    }),
+  })
 )
 
 bulkJobRoutes.post('/contacts/v4/bulk/contacts/update', jsonBody(updateBody), async (c) =>
-  c.json({ jobId: await startBulkJob(c.env.DB, c.env.BULK_JOBS, { type: 'UPDATE', ...c.req.valid('json') }) })
+  c.json({
+    jobId: await startBulkJob(c.env.DB, c.env.BULK_JOBS, {
+      type: 'UPDATE',
+      ...c.req.valid('json'),
+    }),
+  })
 )
 
 bulkJobRoutes.post(
@@ -39,7 +49,10 @@ bulkJobRoutes.post(
   jsonBody(labelsBody),
   async (c) =>
     c.json({
-      jobId: await startBulkJob(c.env.DB, c.env.BULK_JOBS, { type: 'ADD_REMOVE_LABELS', ...c.req.valid('json') }),
+      jobId: await startBulkJob(c.env.DB, c.env.BULK_JOBS, {
+        type: 'ADD_REMOVE_LABELS',
+        ...c.req.valid('json'),
+      }),
     })
 )
 

@@ -1,23 +1,26 @@
 /**
  * @module
  * The no-JavaScript form: it posts its fields flat (urlencoded) and gets pages, not JSON — 303 to
- * the thank-you page (or the form's redirect URL), or a page that lists what to correct.
+ * the thank-you page (or the form's redirect URL), a page that lists what to correct, or one that
+ * says why it was not sent (public-forms.ts answers a page for an origin the form does not allow).
  */
 import type { Context } from 'hono'
 import { ApiError } from '../../shared/api-error.ts'
 import type { FieldViolation } from '../../shared/errors.ts'
 import type { FormConfig } from '../../shared/forms-config.ts'
 import { honeypotName } from '../../shared/honeypot.ts'
+import { notInForm } from '../../shared/submission.ts'
 import { acceptSubmission } from '../capture/accept.ts'
 import { clientAddress } from '../guards/client-address.ts'
 import { selectStore } from '../stores/select-store.ts'
-import { problemsPage } from './pages.ts'
+import { problemsPage, refusedPage } from './pages.ts'
 
 type AppContext = Context<{ Bindings: Env }>
 
 /**
  * The no-JavaScript form posts its fields flat. It gets pages, not JSON: 303 to the thank-you
- * page (or the form's redirect URL), or a page that lists what to correct.
+ * page (or the form's redirect URL), a page that lists what to correct, or one that says why the
+ * message was not sent.
  */
 export async function fallbackSubmission(
   c: AppContext,
@@ -31,13 +34,7 @@ export async function fallbackSubmission(
   const values: Record<string, string | boolean> = {}
   const unknown: FieldViolation[] = []
   for (const key of Object.keys(params)) {
-    if (!form.fields.some((f) => f.name === key) && key !== trap) {
-      unknown.push({
-        field: key,
-        description: 'This field is not part of the form',
-        violatedRule: 'FIELD_NOT_ALLOWED',
-      })
-    }
+    if (!form.fields.some((f) => f.name === key) && key !== trap) unknown.push(notInForm(key))
   }
   for (const field of form.fields) {
     const value = params[field.name]
@@ -68,6 +65,9 @@ export async function fallbackSubmission(
         400
       )
     }
+    // Refused as a whole (a rate limit): the same answer, as a page.
+    if (err instanceof ApiError && err.status < 500)
+      return c.html(refusedPage(form, err.body.message, referer), err.status, err.headers)
     throw err
   }
   return c.redirect(thanksUrl(c, formId, form), 303)

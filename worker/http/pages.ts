@@ -51,3 +51,13 @@ export function problemsPage(form: FormConfig, violations: FieldViolation[], bac
       ${backUrl ? html`<p><a href="${backUrl}">Back to the form</a></p>` : ''}`
   )
 }
+
+/** A submission refused for a reason the visitor cannot correct in the form (the site, a rate limit). */
+export function refusedPage(form: FormConfig, message: string, backUrl?: string) {
+  return page(
+    `Not sent – ${form.title}`,
+    html`<h1>Your message was not sent</h1>
+      <p>${message}</p>
+      ${backUrl ? html`<p><a href="${backUrl}">Back to the page you came from</a></p>` : ''}`
+  )
+}

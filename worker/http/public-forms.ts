@@ -15,6 +15,8 @@ import { selectStore } from '../stores/select-store.ts'
 import { acceptSubmission, findReplay, parseJson, TokenReusedError } from '../capture/accept.ts'
 import type { SubmissionAnswer } from '../capture/idempotency.ts'
 import { applicationError } from '../../shared/api-error.ts'
+import type { ApiError } from '../../shared/api-error.ts'
+import { NOT_ALLOWED_MESSAGE } from '../../shared/messages.ts'
 import { forms, isOriginAllowed, requireForm } from '../configured-forms.ts'
 import { countBlocked } from '../db/blocked-submissions.ts'
 import { detectBot } from '../guards/bots.ts'
@@ -24,7 +26,7 @@ import { limitByAddress } from '../guards/rate-limit.ts'
 import { issueToken } from '../guards/render-token.ts'
 import { fallbackSubmission, thanksUrl, webUrl } from './fallback-form.ts'
 import { limitBody } from './middleware/limit-body.ts'
-import { thanksPage } from './pages.ts'
+import { refusedPage, thanksPage } from './pages.ts'
 
 type AppContext = Context<{ Bindings: Env }>
 
@@ -45,14 +47,20 @@ formRoutes.use(
     },
     allowMethods: ['GET', 'POST'],
     allowHeaders: ['Content-Type', 'Idempotency-Key'],
+    // The widget waits as long as a 429 (or 503, 409, 425) asks: it has to be able to read it.
+    exposeHeaders: ['Retry-After'],
     maxAge: 86400,
   })
 )
+// Every answer of the definition is readable by any page, its refusals too: a site the form does
+// not allow learns it (and its owner why, in the console) before a visitor types anything.
 formRoutes.use('/v1/forms/:formId', cors({ origin: '*', allowMethods: ['GET'] }))
 
 formRoutes.get('/v1/forms/:formId', async (c) => {
   const formId = c.req.param('formId')
-  const form = requireForm(formId)
+  c.header('Vary', 'Origin')
+  const form = formOrNotFound(c, formId)
+  if (!isOriginAllowedFor(c, form)) throw originNotAllowed(formId, c.req.header('Origin')!)
   let definition = definitions.get(formId)
   if (!definition) definitions.set(formId, (definition = toDefinition(formId, form)))
   // Each answer carries a freshly signed render token, so it is never cached.
@@ -65,16 +73,60 @@ formRoutes.get('/v1/forms/:formId/thanks', (c) => {
   return c.html(thanksPage(form, webUrl(c.req.header('Referer'))))
 })
 
+/**
+ * Whether the request may use the form. A browser names the page's origin in `Origin` on every
+ * cross-origin request; a request without it comes from the worker's own pages (a same-origin GET)
+ * or from a client that is not a browser, which the origin list does not concern.
+ */
+function isOriginAllowedFor(c: AppContext, form: FormConfig): boolean {
+  const origin = c.req.header('Origin')
+  return origin === undefined || isOriginAllowed(form, origin, new URL(c.req.url).origin)
+}
+
+/** For the site's owner, who reads it in the browser's console (the widget logs it). */
+function originNotAllowed(formId: string, origin: string): ApiError {
+  return applicationError(
+    403,
+    'ORIGIN_NOT_ALLOWED',
+    `This form does not accept submissions from ${origin}: add it to allowedOrigins of form "${formId}" in forms.config.ts.`,
+    { formId, origin }
+  )
+}
+
+/**
+ * The form the path names. An unknown id is a 404 that names forms.config.ts and, to a page on a
+ * site that forms are configured for, the ids of those forms: ids are public in every embed, but a
+ * page learns only those of its own site, never the whole list.
+ */
+function formOrNotFound(c: AppContext, formId: string): FormConfig {
+  if (Object.hasOwn(forms, formId)) return forms[formId]!
+  const self = new URL(c.req.url).origin
+  const origin =
+    c.req.header('Origin') ?? (c.req.header('Sec-Fetch-Site') === 'same-origin' ? self : undefined)
+  const ids = origin
+    ? Object.keys(forms).filter((id) => forms[id]!.allowedOrigins.includes(origin))
+    : []
+  throw applicationError(
+    404,
+    'FORM_NOT_FOUND',
+    `There is no form "${formId}" in forms.config.ts.` +
+      (ids.length ? ` The forms for ${origin}: ${ids.join(', ')}.` : ''),
+    { formId, ...(ids.length ? { formIds: ids } : {}) }
+  )
+}
+
+const isFallback = (c: AppContext) =>
+  /^application\/x-www-form-urlencoded\b/i.test(c.req.header('Content-Type') ?? '')
+
 /** 403 before any other work for a browser on an origin the form does not allow. */
 const checkOrigin: MiddlewareHandler<{ Bindings: Env }> = async (c, next) => {
-  const form = requireForm(c.req.param('formId')!)
-  const origin = c.req.header('Origin')
-  if (origin !== undefined && !isOriginAllowed(form, origin, new URL(c.req.url).origin)) {
-    throw applicationError(
-      403,
-      'ORIGIN_NOT_ALLOWED',
-      'This form does not accept submissions from this site.'
-    )
+  const formId = c.req.param('formId')!
+  const form = requireForm(formId)
+  if (!isOriginAllowedFor(c, form)) {
+    // The no-JavaScript form was posted by the visitor's browser: it gets a page to read.
+    if (isFallback(c))
+      return c.html(refusedPage(form, NOT_ALLOWED_MESSAGE, webUrl(c.req.header('Referer'))), 403)
+    throw originNotAllowed(formId, c.req.header('Origin')!)
   }
   await next()
 }
@@ -84,9 +136,8 @@ const limitSubmission = limitBody(MAX_BODY_BYTES, 'A submission')
 formRoutes.post('/v1/forms/:formId/submissions', checkOrigin, limitSubmission, async (c) => {
   const formId = c.req.param('formId')
   const form = requireForm(formId)
-  const type = c.req.header('Content-Type') ?? ''
-  const fallback = /^application\/x-www-form-urlencoded\b/i.test(type)
-  if (!fallback && !/^application\/json\b/i.test(type)) {
+  const fallback = isFallback(c)
+  if (!fallback && !/^application\/json\b/i.test(c.req.header('Content-Type') ?? '')) {
     throw applicationError(
       415,
       'UNSUPPORTED_MEDIA_TYPE',

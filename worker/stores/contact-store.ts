@@ -5,7 +5,7 @@
  * capture pipeline records each submission in D1 and asks the store to write its contact.
  */
 import type { ExtendedFieldDataType } from '../../shared/extended-values.ts'
-import type { FormConfig } from '../../shared/forms-config.ts'
+import type { FormConfig, OnDuplicate } from '../../shared/forms-config.ts'
 
 /**
  * What a valid submission asks of the contact list (capture/plan.ts builds it from the form's
@@ -21,6 +21,8 @@ export interface PlannedExtendedValue {
   displayName: string
   dataType: ExtendedFieldDataType
   value: string | number
+  /** A value the contact has already: kept (`append`) or replaced (`overwrite`). */
+  onDuplicate: OnDuplicate
 }
 
 export interface CapturePlan {

@@ -172,6 +172,7 @@ function extendedValues(plan: CapturePlan, fields: Map<string, CatalogEntry>) {
       displayName: planned.displayName,
       dataType,
       value,
+      onDuplicate: planned.onDuplicate,
       ...(entry.isNew ? { isNew: true as const } : {}),
     })
   }

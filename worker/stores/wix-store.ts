@@ -77,6 +77,7 @@ export function wixStore(options: WixStoreOptions): ContactStore {
   async function upsert(
     plan: CapturePlan,
     values: Record<string, string | number>,
+    replaced: Set<string>,
     labels: string[]
   ): Promise<Contact> {
     let existing = await findDuplicate(plan)
@@ -96,7 +97,7 @@ export function wixStore(options: WixStoreOptions): ContactStore {
       existing = await getContact(duplicate.data.duplicateContactId)
     }
     for (let attempt = 1; ; attempt++) {
-      const info = changes(existing!, plan, values)
+      const info = changes(existing!, plan, values, replaced)
       if (!info) return existing!
       const res = await wix.request('PATCH', `/contacts/v4/contacts/${existing!.id}`, {
         revision: existing!.revision,
@@ -118,13 +119,15 @@ export function wixStore(options: WixStoreOptions): ContactStore {
       try {
         const labels = await Promise.all(plan.labels.map(labelKey))
         const values: Record<string, string | number> = {}
+        const replaced = new Set<string>()
         for (const v of plan.extendedValues) {
           const field = await fieldKey(v.displayName, v.dataType)
           const value =
             field.dataType === v.dataType ? v.value : coerceExtendedValue(field.dataType, v.value)
           if (value !== undefined) values[field.key] = value
+          if (v.onDuplicate === 'overwrite') replaced.add(field.key)
         }
-        const contact = await upsert(plan, values, labels)
+        const contact = await upsert(plan, values, replaced, labels)
         const missing = labels.filter((key) => !contact.info.labelKeys?.items.includes(key))
         if (missing.length) {
           const res = await wix.request('POST', `/contacts/v4/contacts/${contact.id}/labels`, {
@@ -174,12 +177,14 @@ function phoneItem(plan: CapturePlan, primary: boolean) {
 
 /**
  * What the submission changes on an existing contact, as whole parts of `info` (Wix replaces the
- * parts it is sent); undefined when nothing changes. `append` fills only what is empty.
+ * parts it is sent); undefined when nothing changes. `append` fills only what is empty; of the
+ * extended values, only those whose key is in `replaced` overwrite one the contact has.
  */
 function changes(
   contact: Contact,
   plan: CapturePlan,
-  values: Record<string, string | number>
+  values: Record<string, string | number>,
+  replaced: Set<string>
 ): Partial<ContactInfo> | undefined {
   const info = contact.info
   const out: Record<string, unknown> = {}
@@ -217,8 +222,9 @@ function changes(
     }
   }
   const current = info.extendedFields?.items ?? {}
-  if (Object.entries(values).some(([k, v]) => current[k] !== v)) {
-    out.extendedFields = { items: { ...current, ...values } }
+  const given = Object.entries(values).filter(([k]) => replaced.has(k) || !(k in current))
+  if (given.some(([k, v]) => current[k] !== v)) {
+    out.extendedFields = { items: { ...current, ...Object.fromEntries(given) } }
   }
   return Object.keys(out).length ? (out as Partial<ContactInfo>) : undefined
 }

@@ -3,11 +3,11 @@
  * The webhook body, modelled on Wix domain events: `{ id, entityFqdn, slug, entityId, eventTime,
  * entityEventSequence, createdEvent | updatedEvent | deletedEvent | actionEvent }`. The outbox keeps
  * only ids, so the entity is read when the event is delivered: the contact as it is then (absent
- * when it has since been deleted).
+ * when it has since been deleted), or the submission with what the visitor sent.
  */
 import { getContact } from '../db/contact-reads.ts'
 import type { OutboxRow } from '../db/outbox.ts'
-import { selectSubmissionSummary } from '../db/submissions.ts'
+import { selectSubmissionRecord } from '../db/submissions.ts'
 
 export async function buildEnvelope(
   db: D1Database,
@@ -52,21 +52,10 @@ export async function buildEnvelope(
       }
     }
     default: {
-      const submission = await selectSubmissionSummary(db, event.entity_id)
-      return {
-        ...base,
-        actionEvent: {
-          body: {
-            submission: submission && {
-              id: submission.id,
-              formId: submission.form_id,
-              status: submission.status,
-              contactId: submission.contact_id,
-              createdDate: submission.created_date,
-            },
-          },
-        },
-      }
+      // The submission as the log shows it, values included, read now: once its contact is
+      // deleted, the webhook carries the erased record.
+      const submission = (await selectSubmissionRecord(db, event.entity_id)) ?? null
+      return { ...base, actionEvent: { body: { submission } } }
     }
   }
 }
