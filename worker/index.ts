@@ -13,6 +13,7 @@ import { handleError, handleNotFound } from './http/errors.ts'
 import { handleBulkJobBatch, resumeStalledJobs } from './contacts/bulk-jobs.ts'
 import type { BulkQueueMessage } from './contacts/bulk-jobs.ts'
 import { rekeyStaleEmails } from './contacts/email-keys.ts'
+import { sweepConsoleSessions } from './guards/console-sessions.ts'
 import { sweepRateLimits } from './guards/rate-limit.ts'
 import { adminAuth } from './http/middleware/admin-auth.ts'
 import { dispatchAfterChange } from './http/middleware/dispatch-after-change.ts'
@@ -21,6 +22,7 @@ import { securityHeaders } from './http/middleware/security-headers.ts'
 import { adminFormRoutes } from './http/admin-forms.ts'
 import { catalogRoutes, EXTENDED_FIELDS, LABELS } from './http/catalog.ts'
 import { bulkJobRoutes } from './http/bulk-jobs.ts'
+import { consoleSessionRoutes } from './http/console-session.ts'
 import { contactRoutes } from './http/contacts.ts'
 import { facetRoutes } from './http/facets.ts'
 import { formRoutes } from './http/public-forms.ts'
@@ -50,6 +52,7 @@ for (const path of [
 app.use('*', dispatchAfterChange())
 
 app.route('/', health)
+app.route('/', consoleSessionRoutes)
 app.route('/', formRoutes)
 app.route('/', adminFormRoutes)
 app.route('/', submissionRoutes)
@@ -82,6 +85,7 @@ export default {
       dispatchOutbox(env),
       resendStaleDeliveries(env),
       sweepRateLimits(env.DB),
+      sweepConsoleSessions(env.DB, controller.scheduledTime),
       rekeyStaleEmails(env.DB),
       resumeStalledJobs(env, controller.scheduledTime),
     ])
