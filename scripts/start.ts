@@ -1,6 +1,7 @@
 /**
  * `npm start`: checks forms.config.ts, makes sure a dev admin key exists, builds the widget,
- * migrates the local D1 and runs `wrangler dev`. Arguments after `--` go to wrangler
+ * migrates the local D1 and runs `wrangler dev`, which gets each later save of forms.config.ts
+ * only once it passes the check (./lib/forms-config-watch.ts). Arguments after `--` go to wrangler
  * (`npm start -- --port 8899`); secrets come from .dev.vars or the environment
  * (`ADMIN_API_KEY=… npm start`), as npm echoes arguments.
  */
@@ -9,7 +10,8 @@ import { randomBytes } from 'node:crypto'
 import { existsSync, readFileSync, appendFileSync } from 'node:fs'
 import { requireBackendSettings, settingsFor } from './lib/backend-settings.ts'
 import { varsFromEnvironment } from './lib/env-secrets.ts'
-import { requireValidFormsConfig } from './lib/forms-config.ts'
+import { readFormsConfig } from './lib/forms-config.ts'
+import { serveCheckedFormsConfig } from './lib/forms-config-watch.ts'
 import { withLocalBin } from './lib/run.ts'
 import { buildWidget } from './lib/widget-bundle.ts'
 
@@ -19,7 +21,11 @@ const args = [...fromEnvironment.args, ...process.argv.slice(2)]
 if (fromEnvironment.names.length)
   console.log(`Using ${fromEnvironment.names.join(', ')} from the environment.`)
 
-await requireValidFormsConfig()
+const config = await readFormsConfig()
+if ('error' in config) {
+  console.error(config.error)
+  process.exit(1)
+}
 requireBackendSettings(
   settingsFor(args),
   'Put them in .dev.vars or the environment (NAME=value npm start).'
@@ -56,7 +62,8 @@ console.log(
 
 // Developing here: webhooks may go to a receiver on this machine (http on loopback).
 const devVars = ['--var', 'WEBHOOKS_ALLOW_LOOPBACK:true']
-const dev = spawn('wrangler', ['dev', ...devVars, ...args], {
+const formsConfig = serveCheckedFormsConfig(config.forms, config.inputs)
+const dev = spawn('wrangler', ['dev', ...devVars, ...formsConfig, ...args], {
   stdio: 'inherit',
   env: withLocalBin(),
 })

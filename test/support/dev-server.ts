@@ -24,6 +24,8 @@ export interface DevServerOptions {
   state?: string
   /** The admin key; a restart on the same state may keep it. */
   adminKey?: string
+  /** The project folder to run `npm start` in (a copy, for tests that edit its files). */
+  cwd?: string
 }
 
 /** `env`: secrets for the worker, given the way the README tells users to (`NAME=value npm start`). */
@@ -67,6 +69,7 @@ async function startOnce(
   let log = ''
   const args = ['start', '--', '--port', String(port), '--ip', '127.0.0.1', '--persist-to', state]
   const server: ChildProcess = spawn('npm', [...args, ...extraArgs], {
+    cwd: options.cwd,
     detached: true,
     env: { ...ownEnvironment(), WRANGLER_SEND_METRICS: 'false', ...env, ADMIN_API_KEY: adminKey },
     stdio: ['ignore', 'pipe', 'pipe'],
