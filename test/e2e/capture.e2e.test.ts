@@ -2,33 +2,17 @@
  * End to end: real Chromium (Debian's, driven by playwright-core) against `npm start`.
  * A visitor fills the demo form; the contact, with its labels, is then found through the admin API.
  */
-import { chromium } from 'playwright-core'
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../scripts/lib/ensure-chromium.ts'
-import { findContacts, startDevServer } from '../support/dev-server.ts'
-import type { DevServer } from '../support/dev-server.ts'
+import { describe, expect, it } from 'vitest'
+import { serverAndBrowser } from '../support/browser.ts'
+import { findContacts } from '../support/dev-server.ts'
 
-let server: DevServer
-let browser: Browser
-
-beforeAll(async () => {
-  ;[server, browser] = await Promise.all([
-    startDevServer(),
-    chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS }),
-  ])
-})
-
-afterAll(async () => {
-  await browser?.close()
-  server?.stop()
-})
+const both = serverAndBrowser()
 
 describe('the demo page', () => {
   it('takes a submission through the <contact-form> element', async () => {
     const email = `e2e-${Date.now()}@example.com`
-    const page = await browser.newPage()
-    await page.goto(`${server.base}/?utm_source=e2e`)
+    const page = await both.browser.newPage()
+    await page.goto(`${both.server.base}/?utm_source=e2e`)
     const form = page.locator('contact-form form.cf-form')
     await form.waitFor()
     await form.getByLabel('Email').fill(email)
@@ -44,7 +28,7 @@ describe('the demo page', () => {
       .toBe('Thanks, we will be in touch.')
     await page.close()
 
-    const [contact, ...others] = await findContacts(server, email)
+    const [contact, ...others] = await findContacts(both.server, email)
     expect(others).toHaveLength(0)
     expect(contact!.info.name?.first).toBe('Erin')
     expect([...contact!.info.labelKeys.items].sort()).toEqual([
@@ -55,9 +39,9 @@ describe('the demo page', () => {
 
   it('takes a submission through the fallback form when JavaScript is off', async () => {
     const email = `nojs-${Date.now()}@example.com`
-    const context = await browser.newContext({ javaScriptEnabled: false })
+    const context = await both.browser.newContext({ javaScriptEnabled: false })
     const page = await context.newPage()
-    await page.goto(`${server.base}/`)
+    await page.goto(`${both.server.base}/`)
     await page.locator('#fb-email').fill(email)
     await page.locator('#fb-first').fill('Noah')
     await page.locator('#fb-consent').check()
@@ -68,7 +52,7 @@ describe('the demo page', () => {
     expect(await page.locator('[role="status"]').textContent()).toBe('Thanks, we will be in touch.')
     await context.close()
 
-    const contacts = await findContacts(server, email)
+    const contacts = await findContacts(both.server, email)
     expect(contacts).toHaveLength(1)
     expect(contacts[0]!.info.labelKeys.items).toContain('custom.website-lead')
   })

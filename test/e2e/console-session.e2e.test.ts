@@ -3,36 +3,19 @@
  * then the same flow from a real Chromium page on the worker's origin, where the browser itself
  * keeps the cookie (not Secure here, HttpOnly) and sets Origin and Sec-Fetch-Site.
  */
-import { chromium } from 'playwright-core'
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../scripts/lib/ensure-chromium.ts'
-import { startDevServer } from '../support/dev-server.ts'
-import type { DevServer } from '../support/dev-server.ts'
+import { describe, expect, it } from 'vitest'
+import { serverAndBrowser } from '../support/browser.ts'
 
-let server: DevServer
-let browser: Browser
-
-beforeAll(async () => {
-  ;[server, browser] = await Promise.all([
-    startDevServer(),
-    chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS }),
-  ])
-})
-
-afterAll(async () => {
-  await browser?.close()
-  server?.stop()
-})
+const both = serverAndBrowser()
 
 describe('console sign-in under npm start', () => {
   it('signs in, uses the cookie from the same origin, signs out, and is refused after', async () => {
-    const origin = server.base
+    const origin = both.server.base
     const sameOrigin = { Origin: origin, 'Sec-Fetch-Site': 'same-origin' }
     const signIn = await fetch(`${origin}/admin/api/session`, {
       method: 'POST',
       headers: { ...sameOrigin, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ key: server.adminKey }),
+      body: JSON.stringify({ key: both.server.adminKey }),
     })
     expect(signIn.status).toBe(200)
     expect(await signIn.json()).toMatchObject({ session: { access: 'admin' } })
@@ -75,14 +58,14 @@ describe('console sign-in under npm start', () => {
       headers: { ...cookie, 'Sec-Fetch-Site': 'same-origin' },
     })
     expect(after.status).toBe(401)
-    expect(server.log()).not.toContain(id)
-    expect(server.log()).not.toContain(server.adminKey)
+    expect(both.server.log()).not.toContain(id)
+    expect(both.server.log()).not.toContain(both.server.adminKey)
   })
 
   it('works from a page on the worker, with the cookie kept by the browser and hidden from scripts', async () => {
-    const page = await browser.newPage()
+    const page = await both.browser.newPage()
     try {
-      await page.goto(`${server.base}/`)
+      await page.goto(`${both.server.base}/`)
       const result = await page.evaluate(async (key) => {
         const json = { 'Content-Type': 'application/json' }
         const signIn = await fetch('/admin/api/session', {
@@ -106,7 +89,7 @@ describe('console sign-in under npm start', () => {
           after: after.status,
           keyInStorage: JSON.stringify({ ...localStorage, ...sessionStorage }).includes(key),
         }
-      }, server.adminKey)
+      }, both.server.adminKey)
       expect(result).toEqual({
         signIn: 200,
         visibleToScript: false,
@@ -115,7 +98,7 @@ describe('console sign-in under npm start', () => {
         after: 401,
         keyInStorage: false,
       })
-      expect(page.url()).not.toContain(server.adminKey)
+      expect(page.url()).not.toContain(both.server.adminKey)
     } finally {
       await page.close()
     }

@@ -2,44 +2,21 @@
  * End to end: the demo page served by `npm start`, in real Chromium (playwright-core) at a desktop
  * and a phone width, in light and dark mode, audited whole by axe under the page's own CSP.
  */
-import { readFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
-import { chromium } from 'playwright-core'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import type { AxeResults } from 'axe-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../scripts/lib/ensure-chromium.ts'
-import { startDevServer } from '../support/dev-server.ts'
-import type { DevServer } from '../support/dev-server.ts'
+import { describe, expect, it } from 'vitest'
+import { AXE_SOURCE, serverAndBrowser } from '../support/browser.ts'
 
-const AXE_SOURCE = readFileSync(
-  createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
-  'utf8'
-)
-
-let server: DevServer
-let browser: Browser
-
-beforeAll(async () => {
-  ;[server, browser] = await Promise.all([
-    startDevServer(),
-    chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS }),
-  ])
-})
-
-afterAll(async () => {
-  await browser?.close()
-  server?.stop()
-})
+const both = serverAndBrowser()
 
 /** The page with its form rendered, and every console error and failed request it caused. */
 async function open(width: number, colorScheme: 'light' | 'dark') {
-  const context = await browser.newContext({ viewport: { width, height: 900 }, colorScheme })
+  const context = await both.browser.newContext({ viewport: { width, height: 900 }, colorScheme })
   const page = await context.newPage()
   const problems: string[] = []
   page.on('console', (m) => m.type() === 'error' && problems.push(m.text()))
   page.on('response', (r) => r.status() >= 400 && problems.push(`${r.status()} ${r.url()}`))
-  await page.goto(`${server.base}/`)
+  await page.goto(`${both.server.base}/`)
   await page.locator('contact-form form.cf-form').waitFor()
   await page.waitForLoadState('networkidle')
   return { page, problems, close: () => context.close() }
@@ -85,7 +62,7 @@ describe('the demo page', () => {
     expect(formFirst).toBe(true)
     // The snippet names this worker's real address.
     expect(await page.locator('#snippet').textContent()).toContain(
-      `src="${server.base}/contact-form.js"`
+      `src="${both.server.base}/contact-form.js"`
     )
     await close()
   })
@@ -98,7 +75,7 @@ describe('the demo page', () => {
     await close()
     expect(icon).toBeTruthy()
     for (const path of [icon!, '/favicon.ico']) {
-      const res = await fetch(new URL(path, server.base))
+      const res = await fetch(new URL(path, both.server.base))
       expect(res.status, path).toBe(200)
       expect(res.headers.get('content-type'), path).toMatch(/^image\//)
     }
