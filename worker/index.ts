@@ -9,6 +9,7 @@ import { Hono } from 'hono'
 export { WixThrottle } from './stores/wix-throttle.ts'
 import type { SubmissionRetry } from './capture/accept.ts'
 import { handleRetryBatch, sweepPending } from './capture/retry.ts'
+import { sweepSpamFolder } from './capture/spam-folder.ts'
 import { handleError, handleNotFound } from './http/errors.ts'
 import { handleBulkJobBatch, resumeStalledJobs } from './contacts/bulk-jobs.ts'
 import type { BulkQueueMessage } from './contacts/bulk-jobs.ts'
@@ -27,6 +28,7 @@ import { contactRoutes } from './http/contacts.ts'
 import { facetRoutes } from './http/facets.ts'
 import { formRoutes } from './http/public-forms.ts'
 import { health } from './http/health.ts'
+import { spamRoutes } from './http/spam.ts'
 import { submissionRoutes } from './http/submissions.ts'
 import { webhookRoutes } from './http/webhook-deliveries.ts'
 import { handleDeliveryBatch } from './webhooks/deliver.ts'
@@ -42,6 +44,8 @@ for (const path of [
   '/contacts/v4/*',
   '/v1/submissions',
   '/v1/submissions/*',
+  '/v1/spam',
+  '/v1/spam/*',
   '/v1/contacts/*',
   '/v1/forms',
   '/v1/webhooks/*',
@@ -56,6 +60,7 @@ app.route('/', consoleSessionRoutes)
 app.route('/', formRoutes)
 app.route('/', adminFormRoutes)
 app.route('/', submissionRoutes)
+app.route('/', spamRoutes)
 app.route('/', webhookRoutes)
 app.route('/', bulkJobRoutes)
 app.route('/', facetRoutes)
@@ -85,6 +90,7 @@ export default {
       dispatchOutbox(env),
       resendStaleDeliveries(env),
       sweepRateLimits(env.DB),
+      sweepSpamFolder(env.DB, controller.scheduledTime),
       sweepConsoleSessions(env.DB, controller.scheduledTime),
       rekeyStaleEmails(env.DB),
       resumeStalledJobs(env, controller.scheduledTime),

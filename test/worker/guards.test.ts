@@ -106,7 +106,7 @@ function forge(token: string): string {
 }
 
 describe('bots', () => {
-  it('answers a filled honeypot like a success, keeps nothing and counts it', async () => {
+  it('answers a filled honeypot like a success, records no submission and counts it', async () => {
     const email = uniqueEmail('bot')
     const before = await blocked('honeypot')
     const res = await submit(
@@ -132,7 +132,7 @@ describe('bots', () => {
     await expect.poll(() => blocked('honeypot')).toBe(before + 1)
   })
 
-  it('answers a missing render token like a success but keeps nothing', async () => {
+  it('answers a missing render token like a success but records no submission', async () => {
     const email = uniqueEmail('tok')
     const before = await blocked('token-missing')
     const res = await submit({ ...VALID, email }, { token: null })

@@ -30,17 +30,7 @@ export async function fallbackSubmission(
   params: Record<string, string>
 ): Promise<Response> {
   const referer = webUrl(c.req.header('Referer'))
-  const trap = honeypotName(form.spam.honeypot, form.fields)
-  const values: Record<string, string | boolean> = {}
-  const unknown: FieldViolation[] = []
-  for (const key of Object.keys(params)) {
-    if (!form.fields.some((f) => f.name === key) && key !== trap) unknown.push(notInForm(key))
-  }
-  for (const field of form.fields) {
-    const value = params[field.name]
-    if (field.type === 'consent') values[field.name] = value !== undefined && value !== 'false'
-    else if (value !== undefined) values[field.name] = value
-  }
+  const { values, context, unknown } = fallbackPayload(form, params, referer)
   try {
     if (unknown.length) {
       throw new ApiError(400, {
@@ -52,7 +42,7 @@ export async function fallbackSubmission(
       formId,
       form,
       rawBody,
-      parsedBody: { values, context: referer ? { pageUrl: referer } : {} },
+      parsedBody: { values, context },
       ...(c.req.header('Origin') ? { origin: c.req.header('Origin')! } : {}),
       ...(clientAddress(c.req.raw.headers) ? { address: clientAddress(c.req.raw.headers)! } : {}),
       retries: c.env.SUBMISSION_RETRIES,
@@ -71,6 +61,26 @@ export async function fallbackSubmission(
     throw err
   }
   return c.redirect(thanksUrl(c, formId, form), 303)
+}
+
+/** The flat fields of the no-JavaScript form as the pipeline takes a submission, and any it does not know. */
+export function fallbackPayload(
+  form: FormConfig,
+  params: Record<string, string>,
+  referer: string | undefined
+) {
+  const trap = honeypotName(form.spam.honeypot, form.fields)
+  const values: Record<string, string | boolean> = {}
+  const unknown: FieldViolation[] = []
+  for (const key of Object.keys(params)) {
+    if (!form.fields.some((f) => f.name === key) && key !== trap) unknown.push(notInForm(key))
+  }
+  for (const field of form.fields) {
+    const value = params[field.name]
+    if (field.type === 'consent') values[field.name] = value !== undefined && value !== 'false'
+    else if (value !== undefined) values[field.name] = value
+  }
+  return { values, context: referer ? { pageUrl: referer } : {}, unknown }
 }
 
 export function thanksUrl(c: AppContext, formId: string, form: FormConfig): string {

@@ -13,6 +13,7 @@ import type { FormDefinition } from '../../shared/definition.ts'
 import type { FormConfig } from '../../shared/forms-config.ts'
 import { selectStore } from '../stores/select-store.ts'
 import { acceptSubmission, findReplay, parseJson, TokenReusedError } from '../capture/accept.ts'
+import { keepSpam } from '../capture/spam-folder.ts'
 import type { SubmissionAnswer } from '../capture/idempotency.ts'
 import { applicationError } from '../../shared/api-error.ts'
 import type { ApiError } from '../../shared/api-error.ts'
@@ -24,7 +25,7 @@ import type { BotReason } from '../guards/bots.ts'
 import { clientAddress } from '../guards/client-address.ts'
 import { limitByAddress } from '../guards/rate-limit.ts'
 import { issueToken } from '../guards/render-token.ts'
-import { fallbackSubmission, thanksUrl, webUrl } from './fallback-form.ts'
+import { fallbackPayload, fallbackSubmission, thanksUrl, webUrl } from './fallback-form.ts'
 import { limitBody } from './middleware/limit-body.ts'
 import { refusedPage, thanksPage } from './pages.ts'
 
@@ -182,7 +183,7 @@ formRoutes.post('/v1/forms/:formId/submissions', checkOrigin, limitSubmission, a
   })
   if (verdict.reason) {
     if (!form.spam.turnstile) await limitByAddress(c.env, formId, form, address)
-    return answerBot(c, formId, form, verdict.reason, fallback)
+    return answerBot(c, formId, form, verdict.reason, fallback, payload)
   }
   if (fallback)
     return fallbackSubmission(c, formId, form, rawBody, payload as Record<string, string>)
@@ -193,7 +194,8 @@ formRoutes.post('/v1/forms/:formId/submissions', checkOrigin, limitSubmission, a
       await acceptSubmission(c.env.DB, { ...request, renderNonce: verdict.renderNonce! })
     )
   } catch (err) {
-    if (err instanceof TokenReusedError) return answerBot(c, formId, form, 'token-reused', false)
+    if (err instanceof TokenReusedError)
+      return answerBot(c, formId, form, 'token-reused', false, payload)
     throw err
   }
 })
@@ -202,16 +204,28 @@ function jsonAnswer(c: AppContext, answer: SubmissionAnswer): Response {
   return c.body(answer.body, answer.status as 202, { 'Content-Type': 'application/json' })
 }
 
-/** A bot is answered like an accepted submission, so it learns nothing; nothing it sent is kept. */
+/**
+ * A bot is answered like an accepted submission, so it learns nothing. It is counted, and what it
+ * sent goes to the spam folder (never to a contact), where an owner can restore a person's message.
+ */
 function answerBot(
   c: AppContext,
   formId: string,
   form: FormConfig,
   reason: BotReason,
-  fallback: boolean
+  fallback: boolean,
+  payload: unknown
 ): Response {
   const day = new Date().toISOString().slice(0, 10)
-  c.executionCtx.waitUntil(countBlocked(c.env.DB, formId, reason, day).catch(() => {}))
+  const sent = fallback
+    ? fallbackPayload(form, payload as Record<string, string>, webUrl(c.req.header('Referer')))
+    : payload
+  const spam = { formId, reason, payload: sent, origin: c.req.header('Origin') }
+  c.executionCtx.waitUntil(
+    Promise.all([countBlocked(c.env.DB, formId, reason, day), keepSpam(c.env.DB, spam)]).catch(
+      (err) => console.error('could not record suspected spam', formId, err)
+    )
+  )
   if (fallback) return c.redirect(thanksUrl(c, formId, form), 303)
   return c.json({ submissionId: crypto.randomUUID(), status: 'accepted' }, 202)
 }
