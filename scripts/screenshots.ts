@@ -1,7 +1,8 @@
 /**
  * `npm run screenshots`: starts `npm start` on a free port with a throwaway database, takes
- * screenshots of the demo page in light and dark mode at a desktop and a phone width into
- * docs/screenshots/, and stops the server.
+ * screenshots of the demo page, and of the owner console's Contacts and Contact pages (with a few
+ * contacts seeded through the admin API and the demo form), in light and dark mode at a desktop
+ * and a phone width into docs/screenshots/, and stops the server.
  */
 import { spawn } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
@@ -38,12 +39,13 @@ const port = await freePort(8787)
 const base = `http://localhost:${port}`
 const state = mkdtempSync(join(tmpdir(), 'contact-capture-screenshots-'))
 // A key of its own, so npm start neither needs nor writes one in .dev.vars.
+const adminKey = `screenshots-${port}`
 const server = spawn(
   'npm',
   ['start', '--', '--port', String(port), '--ip', '127.0.0.1', '--persist-to', state],
   {
     detached: true,
-    env: { ...process.env, ADMIN_API_KEY: `screenshots-${port}`, WRANGLER_SEND_METRICS: 'false' },
+    env: { ...process.env, ADMIN_API_KEY: adminKey, WRANGLER_SEND_METRICS: 'false' },
     stdio: ['ignore', 'pipe', 'pipe'],
   }
 )
@@ -57,6 +59,76 @@ const stop = () => {
     // already gone
   }
   rmSync(state, { recursive: true, force: true })
+}
+
+async function admin(path: string, body: unknown): Promise<Record<string, any>> {
+  const res = await fetch(`${base}${path}`, {
+    method: 'POST',
+    headers: { Authorization: adminKey, 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  })
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`)
+  return (await res.json()) as Record<string, any>
+}
+
+/** Sends the demo form as a visitor would (waiting when told it came faster than a person types). */
+async function submit(values: Record<string, string | boolean>, context: unknown): Promise<void> {
+  const { token } = (await (await fetch(`${base}/v1/forms/demo`)).json()) as { token: string }
+  for (;;) {
+    const res = await fetch(`${base}/v1/forms/demo/submissions`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ values, context, token }),
+    })
+    if (res.status === 202) return
+    if (res.status !== 425) throw new Error(`demo form: ${res.status} ${await res.text()}`)
+    await new Promise((r) => setTimeout(r, Number(res.headers.get('Retry-After')) * 1000))
+  }
+}
+
+/** A handful of contacts for the console's pictures; answers the name of the one to open. */
+async function seedConsole(): Promise<string> {
+  const vip = (await admin('/contacts/v4/labels', { displayName: 'VIP' })).label.key
+  const newsletter = (await admin('/contacts/v4/labels', { displayName: 'Newsletter' })).label.key
+  const people: [string, string, string, string, string[]][] = [
+    ['Grace', 'Kim', 'grace@kimstudio.example', 'Kim Studio', [newsletter]],
+    ['Farid', 'Haddad', 'farid.haddad@example.net', '', []],
+    ['Eva', 'Novak', 'eva.novak@umbrella.example', 'Umbrella', [vip]],
+    ['Dev', 'Patel', 'dev@patel.example', 'Patel & Co', [newsletter]],
+    ['Carmen', 'Díaz', 'carmen.diaz@initech.example', 'Initech', [vip, newsletter]],
+    ['Bo', 'Chen', 'bo.chen@globex.example', 'Globex', []],
+  ]
+  for (const [first, last, email, company, labelKeys] of people) {
+    await admin('/contacts/v4/contacts', {
+      info: {
+        name: { first, last },
+        emails: { items: [{ email, tag: 'WORK' }] },
+        ...(company ? { company } : {}),
+        labelKeys: { items: labelKeys },
+      },
+    })
+  }
+  const visit = {
+    pageUrl: 'https://www.example.com/pricing',
+    referrer: 'https://news.example.org/',
+    utm: { source: 'newsletter', campaign: 'spring' },
+  }
+  const ann = {
+    email: 'ann.lee@northwind.example',
+    firstName: 'Ann',
+    lastName: 'Lee',
+    company: 'Northwind',
+    consent: true as const,
+  }
+  await submit(
+    { ...ann, interest: 'pricing', message: 'Could you send pricing for a team of 12?' },
+    visit
+  )
+  await submit(
+    { ...ann, phone: '(213) 373-4253', interest: 'support', message: 'Also: do you offer SSO?' },
+    { pageUrl: 'https://www.example.com/security' }
+  )
+  return 'Ann Lee'
 }
 
 try {
@@ -85,6 +157,37 @@ try {
     const path = `${OUT_DIR}/${shot.name}.png`
     await page.screenshot({ path, fullPage: true })
     console.log(`wrote ${path}`)
+    await context.close()
+  }
+  const shown = await seedConsole()
+  for (const shot of SHOTS) {
+    const context = await browser.newContext({
+      viewport: { width: shot.width, height: shot.height },
+      colorScheme: shot.colorScheme,
+    })
+    const page = await context.newPage()
+    await page.goto(`${base}/admin/`)
+    await page.getByLabel('Admin key').fill(adminKey)
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await page.getByRole('table').waitFor()
+    await page.waitForLoadState('networkidle')
+    const suffix = shot.name.replace(/^demo-/, '')
+    for (const [name, open] of [
+      ['contacts', async () => {}],
+      [
+        'contact',
+        async () => {
+          await page.getByRole('link', { name: shown }).click()
+          await page.getByRole('heading', { name: 'Timeline' }).waitFor()
+          await page.waitForLoadState('networkidle')
+        },
+      ],
+    ] as const) {
+      await open()
+      const path = `${OUT_DIR}/console-${name}-${suffix}.png`
+      await page.screenshot({ path, fullPage: true })
+      console.log(`wrote ${path}`)
+    }
     await context.close()
   }
   await browser.close()

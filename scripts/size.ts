@@ -1,9 +1,13 @@
-/** `npm run size`: the widget bundle's and the worker bundle's size, minified and gzipped, against their budgets. */
+/**
+ * `npm run size`: the widget bundle's, the owner console's and the worker bundle's size, minified
+ * and gzipped, against their budgets.
+ */
 import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
+import { CONSOLE_BUDGET_GZIP_BYTES, buildConsole } from './lib/console-bundle.ts'
 import { withLocalBin } from './lib/run.ts'
 import { BUDGET_GZIP_BYTES, buildWidget } from './lib/widget-bundle.ts'
 
@@ -17,6 +21,14 @@ console.log(
 )
 console.log(
   `budget ${BUDGET_GZIP_BYTES} B gzipped: ${widget.gzipped <= BUDGET_GZIP_BYTES ? 'within' : 'OVER'}`
+)
+
+const admin = await buildConsole({ write: true })
+console.log(
+  `admin/console.js  minified ${admin.minified} B (${kb(admin.minified)})  gzipped ${admin.gzipped} B (${kb(admin.gzipped)})`
+)
+console.log(
+  `budget ${CONSOLE_BUDGET_GZIP_BYTES} B gzipped: ${admin.gzipped <= CONSOLE_BUDGET_GZIP_BYTES ? 'within' : 'OVER'}`
 )
 
 // What `wrangler deploy` would upload, built without uploading.
@@ -38,4 +50,8 @@ console.log(
 console.log(
   `budget ${WORKER_BUDGET_GZIP_BYTES} B gzipped: ${workerGzip <= WORKER_BUDGET_GZIP_BYTES ? 'within' : 'OVER'}`
 )
-process.exit(widget.gzipped <= BUDGET_GZIP_BYTES && workerGzip <= WORKER_BUDGET_GZIP_BYTES ? 0 : 1)
+const within =
+  widget.gzipped <= BUDGET_GZIP_BYTES &&
+  admin.gzipped <= CONSOLE_BUDGET_GZIP_BYTES &&
+  workerGzip <= WORKER_BUDGET_GZIP_BYTES
+process.exit(within ? 0 : 1)

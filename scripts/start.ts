@@ -13,6 +13,7 @@ import { varsFromEnvironment } from './lib/env-secrets.ts'
 import { readFormsConfig } from './lib/forms-config.ts'
 import { serveCheckedFormsConfig } from './lib/forms-config-watch.ts'
 import { withLocalBin } from './lib/run.ts'
+import { buildConsole } from './lib/console-bundle.ts'
 import { buildWidget } from './lib/widget-bundle.ts'
 
 // Before the arguments, so an explicit --var still wins; both override .dev.vars.
@@ -32,6 +33,7 @@ requireBackendSettings(
 )
 const createdKey = ensureDevAdminKey(args)
 await buildWidget({ write: true })
+await buildConsole({ write: true })
 
 // The local D1 lives where wrangler dev keeps it; migrate the same place.
 const persist = optionValue(args, '--persist-to')

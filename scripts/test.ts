@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { ensureChromium } from './lib/ensure-chromium.ts'
 import { requireValidFormsConfig } from './lib/forms-config.ts'
 import { run } from './lib/run.ts'
+import { buildConsole } from './lib/console-bundle.ts'
 import { buildWidget } from './lib/widget-bundle.ts'
 
 await requireValidFormsConfig()
@@ -58,10 +59,12 @@ async function suite(
 
 heading('build the widget')
 count(
-  await buildWidget({ write: true }).then(
-    () => true,
-    (e) => (console.error(e), false)
-  ),
+  await buildWidget({ write: true })
+    .then(() => buildConsole({ write: true }))
+    .then(
+      () => true,
+      (e) => (console.error(e), false)
+    ),
   'build the widget'
 )
 await step('type check', 'tsc', ['-b'])

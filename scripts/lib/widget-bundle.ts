@@ -12,7 +12,9 @@ export const BUDGET_GZIP_BYTES = 12 * 1024
 
 /**
  * Headers of the static files (Workers static assets read `_headers`). A module script from
- * another origin is fetched with CORS, hence the bundle's Access-Control-Allow-Origin.
+ * another origin is fetched with CORS, hence the bundle's Access-Control-Allow-Origin. The owner
+ * console (/admin/) runs only its own script, is never framed, sends its address to no other
+ * site, and its page is never cached (a signed-out browser must not show it from a cache).
  */
 const STATIC_HEADERS = `/*
   X-Content-Type-Options: nosniff
@@ -25,6 +27,13 @@ const STATIC_HEADERS = `/*
   X-Frame-Options: DENY
 /favicon.svg
   Cache-Control: public, max-age=86400
+/admin/*
+  Content-Security-Policy: default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'
+  X-Frame-Options: DENY
+  ! Referrer-Policy
+  Referrer-Policy: same-origin
+/admin/
+  Cache-Control: no-store
 `
 
 /** Tools and browsers that do not read `<link rel="icon">` ask for /favicon.ico. */
