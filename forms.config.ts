@@ -44,6 +44,8 @@ export default defineForms({
     labels: ['Website lead', 'Demo request'],
     extendedFields: [{ displayName: 'Signup source', dataType: 'TEXT', value: 'demo page' }],
     onDuplicate: 'append',
+    // A placeholder: under npm start the email is only simulated (it says where the file is).
+    notify: { email: ['owner@example.com'], digest: 'daily' },
     submitLabel: 'Send',
     successMessage: 'Thanks, we will be in touch.',
   },

@@ -8,6 +8,7 @@
 import { spawn, spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { existsSync, readFileSync, appendFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { requireBackendSettings, settingsFor } from './lib/backend-settings.ts'
 import { varsFromEnvironment } from './lib/env-secrets.ts'
 import { readFormsConfig } from './lib/forms-config.ts'
@@ -62,8 +63,10 @@ console.log(
     : 'Local D1: up to date.'
 )
 
-// Developing here: webhooks may go to a receiver on this machine (http on loopback).
-const devVars = ['--var', 'WEBHOOKS_ALLOW_LOOPBACK:true']
+// Developing here: webhooks may go to a receiver on this machine (http on loopback), and links in
+// notification emails lead to this server (a CONSOLE_URL of your own wins: it comes later).
+const local = `http://${optionValue(args, '--ip') ?? 'localhost'}:${optionValue(args, '--port') ?? '8787'}`
+const devVars = ['--var', 'WEBHOOKS_ALLOW_LOOPBACK:true', '--var', `CONSOLE_URL:${local}`]
 const formsConfig = serveCheckedFormsConfig(config.forms, config.inputs)
 const dev = spawn('wrangler', ['dev', ...devVars, ...formsConfig, ...args], {
   stdio: 'inherit',
@@ -97,7 +100,10 @@ async function announceWhenReady(): Promise<void> {
       () => false
     )
     if (!up) continue
-    const lines = [`\ncontact-capture is running: ${base}/ (the demo page and its embed snippet)`]
+    const lines = [
+      `\ncontact-capture is running: ${base}/ (the demo page and its embed snippet)`,
+      `Notification emails are simulated, never sent: each is written under ${join(process.cwd(), '.wrangler', 'tmp', 'email')}/ (wrangler prints its file).`,
+    ]
     if (createdKey)
       lines.push(
         'Created a local admin API key in .dev.vars (shown only now):',

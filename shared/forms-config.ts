@@ -5,6 +5,7 @@
 import { z } from 'zod'
 import type { CountryCode } from 'libphonenumber-js'
 import { getCountries } from 'libphonenumber-js/min'
+import { isValidEmail } from './email.ts'
 import { checkExtendedValue, EXTENDED_FIELD_DATA_TYPES } from './extended-values.ts'
 import { honeypotName } from './honeypot.ts'
 
@@ -86,6 +87,58 @@ const origin = z.string().refine(isOrigin, 'must be an origin such as https://ex
 
 const countries = new Set<string>(getCountries())
 
+/**
+ * A plain address that can stand in a mail header as it is: valid, and without anything that
+ * would end or split a header or quote or bracket an address (CR, LF, `"`, `<`, `,` …).
+ */
+export function isMailboxAddress(s: string): boolean {
+  return isValidEmail(s) && !/[\s"<>(),;:\\[\]]/.test(s)
+}
+
+/**
+ * Who hears of the form's leads by email (Cloudflare Email Service; see README, "Notifications"):
+ * an email per accepted submission, and optionally a daily digest.
+ */
+const notifySchema = z
+  .strictObject({
+    email: z
+      .array(
+        z.string().refine(isMailboxAddress, {
+          error: (issue) => `${JSON.stringify(issue.input)} is not an email address`,
+        })
+      )
+      .min(1, 'name at least one address')
+      .max(20),
+    /** An email as each lead arrives (default); `false` for the digest alone. */
+    instant: z.boolean().default(true),
+    /** A summary of each day's leads, sent after the day ends; none for a day without leads. */
+    digest: z.enum(['daily']).optional(),
+    /** Where the digest's days begin and end, and how its times read (IANA name). */
+    timeZone: z
+      .string()
+      .refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin')
+      .default('UTC'),
+  })
+  .superRefine((notify, ctx) => {
+    const seen = new Set<string>()
+    notify.email.forEach((address, i) => {
+      const key = address.toLowerCase()
+      if (seen.has(key))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['email', i],
+          message: `"${address}" is listed twice`,
+        })
+      seen.add(key)
+    })
+    if (!notify.instant && !notify.digest)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['instant'],
+        message: "with instant: false, set digest: 'daily', or no email is ever sent",
+      })
+  })
+
 const formSchema = z
   .strictObject({
     title: z.string().trim().min(1).max(200),
@@ -145,6 +198,7 @@ const formSchema = z
         perEmail: z.number().int().min(1).max(1000).optional(),
       })
       .default({}),
+    notify: notifySchema.optional(),
     /** How phone numbers typed without a country code are read (ISO 3166 alpha-2). */
     defaultCountry: z
       .string()
@@ -259,6 +313,7 @@ export type FormConfig = z.output<typeof formSchema>
 export type FormsConfig = z.output<typeof formsSchema>
 export type FieldConfig = FormConfig['fields'][number]
 export type ExtendedFieldTarget = z.output<typeof extendedFieldTarget>
+export type NotifyConfig = z.output<typeof notifySchema>
 
 /** Raised for a forms.config.ts that does not fit the schema; the message names form and field. */
 export class FormsConfigError extends Error {
@@ -309,10 +364,23 @@ function describePath(input: unknown, path: PropertyKey[]): string {
     where += `, field ${typeof name === 'string' ? `"${name}"` : `#${Number(index) + 1}`}`
   } else if (section === 'extendedFields' && index !== undefined) {
     where += `, extendedFields[${index}]`
+  } else if (section === 'notify') {
+    // notify.email[1], not "notify.email (1)"
+    const [key, item] = [index, ...rest]
+    return `${where}, notify${key === undefined ? '' : `.${key}`}${item === undefined ? '' : `[${item}]`}`
   } else if (section !== undefined) {
     where += `, ${[section, index].filter((p) => p !== undefined).join('.')}`
   }
   return rest.length ? `${where} (${rest.join('.')})` : where
+}
+
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name })
+    return true
+  } catch {
+    return false
+  }
 }
 
 function isOrigin(s: string): boolean {

@@ -2,8 +2,9 @@
  * @module
  * The contact-capture worker: wiring only. HTTP (routes, middleware, pages) lives in ./http; the
  * capture pipeline in ./capture; contact rules in ./contacts; where contacts live in ./stores
- * (D1 or Wix); bot and rate checks in ./guards; webhooks in ./webhooks; every SQL statement in
- * ./db. Each layer imports only those below it (test/node/layers.test.ts checks).
+ * (D1 or Wix); bot and rate checks in ./guards; webhooks in ./webhooks; owner emails in
+ * ./notifications; every SQL statement in ./db. Each layer imports only those below it
+ * (test/node/layers.test.ts checks).
  */
 import { Hono } from 'hono'
 export { WixThrottle } from './stores/wix-throttle.ts'
@@ -31,6 +32,10 @@ import { health } from './http/health.ts'
 import { spamRoutes } from './http/spam.ts'
 import { submissionRoutes } from './http/submissions.ts'
 import { webhookRoutes } from './http/webhook-deliveries.ts'
+import { notificationRoutes, queueNotificationsAfterCapture } from './http/notifications.ts'
+import { handleNotificationBatch } from './notifications/deliver.ts'
+import type { NotificationMessage } from './notifications/dispatch.ts'
+import { sweepNotifications } from './notifications/dispatch.ts'
 import { handleDeliveryBatch } from './webhooks/deliver.ts'
 import type { DeliveryMessage } from './webhooks/dispatch.ts'
 import { dispatchOutbox, resendStaleDeliveries } from './webhooks/dispatch.ts'
@@ -49,11 +54,13 @@ for (const path of [
   '/v1/contacts/*',
   '/v1/forms',
   '/v1/webhooks/*',
+  '/v1/notifications',
 ]) {
   // Larger than any documented request (a contact with 2,000 label keys is about 170 KiB).
   app.use(path, adminAuth(), limitBody(ADMIN_BODY_BYTES, 'A request body'))
 }
 app.use('*', dispatchAfterChange())
+app.use('/v1/forms/:formId/submissions', queueNotificationsAfterCapture())
 
 app.route('/', health)
 app.route('/', consoleSessionRoutes)
@@ -62,6 +69,7 @@ app.route('/', adminFormRoutes)
 app.route('/', submissionRoutes)
 app.route('/', spamRoutes)
 app.route('/', webhookRoutes)
+app.route('/', notificationRoutes)
 app.route('/', bulkJobRoutes)
 app.route('/', facetRoutes)
 app.route('/', contactRoutes)
@@ -78,6 +86,8 @@ export default {
       await handleBulkJobBatch(batch as MessageBatch<BulkQueueMessage>, env)
     } else if (batch.queue.startsWith('contact-capture-webhook-deliveries')) {
       await handleDeliveryBatch(batch as MessageBatch<DeliveryMessage>, env)
+    } else if (batch.queue.startsWith('contact-capture-notifications')) {
+      await handleNotificationBatch(batch as MessageBatch<NotificationMessage>, env)
     } else {
       await handleRetryBatch(batch as MessageBatch<SubmissionRetry>, env)
       await dispatchOutbox(env)
@@ -94,8 +104,12 @@ export default {
       sweepConsoleSessions(env.DB, controller.scheduledTime),
       rekeyStaleEmails(env.DB),
       resumeStalledJobs(env, controller.scheduledTime),
+      sweepNotifications(env, controller.scheduledTime),
     ])
     for (const r of results)
       if (r.status === 'rejected') console.error('scheduled sweep failed', r.reason)
   },
-} satisfies ExportedHandler<Env, SubmissionRetry | DeliveryMessage | BulkQueueMessage>
+} satisfies ExportedHandler<
+  Env,
+  SubmissionRetry | DeliveryMessage | BulkQueueMessage | NotificationMessage
+>

@@ -31,6 +31,10 @@ interface Secrets {
   BULK_JOB_CHUNK_SIZE?: string
   /** Milliseconds a bulk job's runner works before queueing the job's next turn (default 20000); for tests. */
   BULK_JOB_TURN_MS?: string
+  /** The sender of notification emails: an address on a domain onboarded to Cloudflare Email Service. */
+  NOTIFY_FROM?: string
+  /** The console's public address (https://contacts.example.com), for links in notification emails. */
+  CONSOLE_URL?: string
 }
 interface Env extends Secrets {}
 declare namespace Cloudflare {

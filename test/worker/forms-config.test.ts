@@ -43,6 +43,7 @@ describe('forms.config.ts', () => {
     ])
     expect(demo.allowedOrigins).toEqual(['http://localhost:8787', 'http://127.0.0.1:8787'])
     expect(demo.onDuplicate).toBe('append')
+    expect(demo.notify).toMatchObject({ email: ['owner@example.com'], digest: 'daily' })
   })
 
   it.each([
@@ -147,6 +148,9 @@ describe('GET /v1/forms/:formId', () => {
       'extendedField',
       'maps',
       'allowedOrigins',
+      // Who hears of the leads (forms.config.ts notify) stays private.
+      'notify',
+      'owner@example.com',
     ])
       expect(text).not.toContain(secret)
     expect(definition.token).toMatch(/^[\w-]+\.[\w-]+$/)

@@ -17,6 +17,7 @@ import {
   submittedEvent,
 } from '../db/submissions.ts'
 import type { StoredAnswer, SubmissionRow } from '../db/submissions.ts'
+import { insertLeadNotifications } from '../db/notifications.ts'
 import {
   checkIdempotencyKey,
   hasExpired,
@@ -105,7 +106,8 @@ export async function acceptSubmission(
     addressLimit: req.form.rateLimit.perAddress ?? RATE_LIMIT_DEFAULTS.perAddress,
     limitSince: new Date(Date.parse(now) - 60_000).toISOString(),
   }
-  const recorded = await recordSubmission(db, row, plan, store)
+  const notify = req.form.notify?.instant ? req.form.notify.email : []
+  const recorded = await recordSubmission(db, row, plan, store, notify)
   const { stored } = recorded
   if (stored && stored.id !== submissionId)
     return settleReplay(db, req, stored, bodyHash, plan, store, now)
@@ -146,6 +148,8 @@ async function recordSubmission(
   row: SubmissionRow,
   plan: CapturePlan,
   store: ContactStore,
+  /** Who gets an email about this lead (sent from the queue once the batch commits). */
+  notify: string[],
   withContact = true
 ): Promise<Recorded> {
   const joined = isInlineBatchStore(store)
@@ -155,6 +159,9 @@ async function recordSubmission(
     insertSubmission(db, row),
     submittedEvent(db, row.id, row.createdDate),
     ...(row.idempotencyKey ? [selectAnswerByKey(db, row.formId, row.idempotencyKey)] : []),
+    ...(notify.length
+      ? [insertLeadNotifications(db, row.id, row.formId, notify, row.createdDate)]
+      : []),
   ]
   let results: D1Result<Record<string, unknown>>[]
   try {
@@ -164,7 +171,7 @@ async function recordSubmission(
     // The batch failed as a whole, so nothing was recorded: record alone, and write the contact
     // in round trip 2.
     joined.failed()
-    return recordSubmission(db, row, plan, store, false)
+    return recordSubmission(db, row, plan, store, notify, false)
   }
   const stored = row.idempotencyKey ? results[2]!.results[0] : undefined
   const writeContact = joined

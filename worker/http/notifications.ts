@@ -1,0 +1,84 @@
+/**
+ * @module
+ * Notification emails: the list for site owners (admin key) with every attempt, and the
+ * middleware that queues a new lead's email once its submission is answered, in the background.
+ */
+import { Hono } from 'hono'
+import type { MiddlewareHandler } from 'hono'
+import { z } from 'zod'
+import { formIdSchema } from '../../shared/forms-config.ts'
+import { forms } from '../configured-forms.ts'
+import { listNotifications } from '../db/notifications.ts'
+import { queueNotifications } from '../notifications/dispatch.ts'
+import { validate } from './middleware/validate.ts'
+import { textParam, wholeNumberParam } from './query-params.ts'
+
+export const NOTIFICATION_STATUSES = ['queued', 'sending', 'sent', 'failed', 'skipped'] as const
+
+const limits = (min: number, max: number) =>
+  wholeNumberParam.refine((n) => n === undefined || (n >= min && n <= max), {
+    message: `must be from ${min} to ${max}`,
+    params: { violatedRule: 'VALIDATION' },
+  })
+
+const listQuery = z.object({
+  status: textParam.pipe(z.enum(NOTIFICATION_STATUSES).optional()),
+  kind: textParam.pipe(z.enum(['lead', 'digest']).optional()),
+  formId: textParam.pipe(formIdSchema.optional()),
+  submissionId: textParam.pipe(z.string().min(1).max(100).optional()),
+  'paging.limit': limits(1, 1000),
+  'paging.offset': limits(0, 1_000_000_000),
+})
+
+export const notificationRoutes = new Hono<{ Bindings: Env }>()
+
+notificationRoutes.get('/v1/notifications', validate('query', listQuery), async (c) => {
+  const q = c.req.valid('query')
+  const offset = q['paging.offset'] ?? 0
+  const { rows, total } = await listNotifications(
+    c.env.DB,
+    {
+      ...(q.status ? { status: q.status } : {}),
+      ...(q.kind ? { kind: q.kind } : {}),
+      ...(q.formId ? { formId: q.formId } : {}),
+      ...(q.submissionId ? { submissionId: q.submissionId } : {}),
+    },
+    { limit: q['paging.limit'] ?? 50, offset }
+  )
+  return c.json({
+    notifications: rows.map((r) => ({
+      id: r.id,
+      kind: r.kind,
+      formId: r.form_id,
+      ...(r.submission_id ? { submissionId: r.submission_id } : {}),
+      ...(r.digest_day ? { digestDay: r.digest_day } : {}),
+      recipient: r.recipient,
+      status: r.status,
+      attempts: r.attempts,
+      lastError: r.last_error,
+      messageId: r.message_id,
+      createdDate: r.created_date,
+      updatedDate: r.updated_date,
+      sentDate: r.sent_date,
+      history: JSON.parse(r.history) as unknown[],
+    })),
+    pagingMetadata: { count: rows.length, offset, total },
+  })
+})
+
+/**
+ * After a submission is answered, queues the emails its batch wrote (in the background: the
+ * visitor's answer never waits for it, and a failure here is left to the cron sweep).
+ */
+export function queueNotificationsAfterCapture(): MiddlewareHandler<{ Bindings: Env }> {
+  return async function queueNotificationsAfterCapture(c, next) {
+    await next()
+    const formId = c.req.param('formId')
+    const notifies = formId && Object.hasOwn(forms, formId) && forms[formId]!.notify?.instant
+    if (notifies && c.req.method === 'POST' && c.res.status < 400) {
+      c.executionCtx.waitUntil(
+        queueNotifications(c.env).catch((err) => console.error('notification queueing failed', err))
+      )
+    }
+  }
+}
