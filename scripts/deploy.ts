@@ -1,6 +1,7 @@
 /**
  * `npm run deploy`: checks forms.config.ts and what a deploy needs on Cloudflare (a login, the D1
- * database, the queues, the secrets, allowed origins beyond this machine: ./lib/deploy-preflight.ts)
+ * database, the queues, the secrets, allowed origins beyond this machine, and for forms that
+ * email the owner the sending binding, sender and domain: ./lib/deploy-preflight.ts)
  * and stops with the command that fixes each gap; then applies the D1 migrations to the production
  * database and deploys the worker. Arguments go to `wrangler deploy`.
  */
@@ -10,6 +11,7 @@ import { requireBackendSettings, settingsFor } from './lib/backend-settings.ts'
 import {
   d1Problems,
   describeProblems,
+  emailProblems,
   lastLines,
   loginProblem,
   originProblems,
@@ -66,6 +68,11 @@ else {
   problems.push(...(listFailed ? [listFailed] : queueProblems(required, existing)))
 
   const secrets = secretNamesFromList(wrangler('secret', 'list', ...(env ? ['--env', env] : [])))
+  const email = emailProblems(config, forms, settings, Array.isArray(secrets) ? secrets : [], (d) =>
+    wrangler('email', 'sending', 'settings', d)
+  )
+  problems.push(...email.problems)
+  advice.push(...email.advice)
   if (Array.isArray(secrets)) {
     const found = secretProblems(secrets, forms, settings)
     problems.push(...found.problems)

@@ -4,6 +4,7 @@
  * over what wrangler prints (`wrangler whoami --json`, `d1 list --json`, `queues list`,
  * `secret list`), so the decisions can be tested without a Cloudflare account.
  */
+import { isMailboxAddress } from '../../shared/forms-config.ts'
 import type { FormsConfig } from '../../shared/forms-config.ts'
 
 /** Something to fix before deploying, and how. */
@@ -27,6 +28,7 @@ export interface DeployConfig {
     producers?: { queue: string }[]
     consumers?: { queue: string; dead_letter_queue?: string }[]
   }
+  send_email?: { name: string; allowed_sender_addresses?: string[] }[]
 }
 
 /** From `wrangler whoami --json`: `{"loggedIn":false}` and exit 1 when nobody is logged in. */
@@ -170,6 +172,64 @@ export function secretProblems(
         what: `CONTACTS_BACKEND=wix needs ${name}.`,
         fix: `${put(name)}${name === 'WIX_SITE_ID' ? '   (or a [vars] entry in wrangler.toml)' : ''}`,
       })
+  return { problems, advice }
+}
+
+/**
+ * What sending notification emails needs, when a form has `notify`: the `NOTIFY_EMAIL` binding,
+ * a sender address (`NOTIFY_FROM`) that the binding allows, and the sender's domain onboarded to
+ * Email Sending — `sendingSettings` runs `wrangler email sending settings <domain>` (which prints
+ * `Enabled: true` once it is). Blocking problems, and advice that lets the deploy go on.
+ */
+export function emailProblems(
+  config: DeployConfig,
+  forms: FormsConfig,
+  settings: Record<string, string>,
+  secrets: string[],
+  sendingSettings: (domain: string) => CommandOutput
+): { problems: Problem[]; advice: Problem[] } {
+  const notifying = Object.entries(forms).filter(([, form]) => form.notify)
+  if (!notifying.length) return { problems: [], advice: [] }
+  const which = notifying.map(([id]) => `form "${id}"`).join(', ')
+  const problems: Problem[] = []
+  const advice: Problem[] = []
+  const binding = config.send_email?.find((b) => b.name === 'NOTIFY_EMAIL')
+  if (!binding)
+    problems.push({
+      what: `${which} sends notification emails, but wrangler.toml has no send_email binding NOTIFY_EMAIL.`,
+      fix: 'add  [[send_email]]  name = "NOTIFY_EMAIL"  to wrangler.toml',
+    })
+  const from = settings.NOTIFY_FROM
+  if (!from && secrets.includes('NOTIFY_FROM')) {
+    advice.push({
+      what: 'NOTIFY_FROM is a secret, so its domain could not be checked here.',
+      fix: 'npx wrangler email sending settings <its domain>   should say Enabled: true',
+    })
+  } else if (!from || !isMailboxAddress(from)) {
+    problems.push({
+      what: `NOTIFY_FROM ${from ? `("${from}") is not an email address` : 'is not set'}: the notification emails of ${which} would be refused.`,
+      fix: 'NOTIFY_FROM = "leads@mail.your-domain"  under [vars] in wrangler.toml (or npx wrangler secret put NOTIFY_FROM)',
+    })
+  } else {
+    const allowed = binding?.allowed_sender_addresses
+    if (allowed && !allowed.includes(from))
+      problems.push({
+        what: `The NOTIFY_EMAIL binding allows only ${allowed.join(', ')} as sender, not NOTIFY_FROM ${from}.`,
+        fix: `add "${from}" to allowed_sender_addresses of [[send_email]] in wrangler.toml`,
+      })
+    const domain = from.slice(from.lastIndexOf('@') + 1)
+    const answer = sendingSettings(domain)
+    if (answer.status !== 0 || !/^\s*Enabled:\s*true\s*$/m.test(answer.stdout))
+      problems.push({
+        what: `Email Sending is not enabled for ${domain}${answer.status === 0 ? '' : ` (${lastLines(answer)})`}: Cloudflare refuses mail from ${from}.`,
+        fix: `npx wrangler email sending enable ${domain}   (the domain must use Cloudflare DNS), or the dashboard: Email Service › Email Sending › Onboard Domain`,
+      })
+  }
+  if (!settings.CONSOLE_URL)
+    advice.push({
+      what: 'CONSOLE_URL is not set: notification emails will not link to the contact.',
+      fix: 'CONSOLE_URL = "https://<your worker\'s host>"  under [vars] in wrangler.toml',
+    })
   return { problems, advice }
 }
 

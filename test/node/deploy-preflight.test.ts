@@ -11,6 +11,7 @@ import { unstable_readConfig } from 'wrangler'
 import { describe, expect, it } from 'vitest'
 import {
   d1Problems,
+  emailProblems,
   loginProblem,
   originProblems,
   queueNamesFromList,
@@ -196,5 +197,93 @@ describe('npm run deploy with nobody logged in to Cloudflare', () => {
     expect(deploy.stdout).toContain('npx wrangler login')
     // `wrangler d1 migrations apply --remote` prints where it applies them: it never ran.
     expect(deploy.stdout + deploy.stderr).not.toContain('Resource location: remote')
+  })
+})
+
+describe('the email check (forms with notify)', () => {
+  // As `wrangler email sending settings <domain>` prints it (wrangler's src/email-routing/sending/settings.ts).
+  const sending = (enabled: boolean) =>
+    output(
+      `Email Sending for mail.example.com:\n  Enabled:            ${enabled}\n  Tag:                abc\n`
+    )
+  const notifying = forms // the demo form notifies owner@example.com
+  const asked: string[] = []
+  const ask = (answer: CommandOutput) => (domain: string) => (asked.push(domain), answer)
+
+  it('passes with the binding, a sender on an onboarded domain and a console address', () => {
+    const found = emailProblems(
+      config,
+      notifying,
+      { NOTIFY_FROM: 'leads@mail.example.com', CONSOLE_URL: 'https://contacts.example.com' },
+      [],
+      ask(sending(true))
+    )
+    expect(found).toEqual({ problems: [], advice: [] })
+    expect(asked.at(-1)).toBe('mail.example.com')
+  })
+
+  it('stops without a sender, with a sender that is no address, or on a domain not onboarded', () => {
+    const none = emailProblems(config, notifying, {}, [], ask(sending(true)))
+    expect(none.problems.map((p) => p.what).join()).toContain('NOTIFY_FROM is not set')
+    expect(none.problems[0]!.fix).toContain('[vars]')
+    const bad = emailProblems(config, notifying, { NOTIFY_FROM: 'leads' }, [], ask(sending(true)))
+    expect(bad.problems[0]!.what).toContain('is not an email address')
+    const off = emailProblems(
+      config,
+      notifying,
+      { NOTIFY_FROM: 'leads@mail.example.com' },
+      [],
+      ask(sending(false))
+    )
+    expect(off.problems[0]!.what).toContain('Email Sending is not enabled for mail.example.com')
+    expect(off.problems[0]!.fix).toContain('npx wrangler email sending enable mail.example.com')
+    expect(off.advice[0]!.what).toContain('CONSOLE_URL')
+    const failed = emailProblems(
+      config,
+      notifying,
+      { NOTIFY_FROM: 'leads@mail.example.com' },
+      [],
+      ask(output('', 1, 'Could not find zone for example.com'))
+    )
+    expect(failed.problems[0]!.what).toContain('Could not find zone')
+  })
+
+  it('stops without the NOTIFY_EMAIL binding, or when the binding does not allow the sender', () => {
+    const settings = { NOTIFY_FROM: 'leads@mail.example.com', CONSOLE_URL: 'https://x.example' }
+    const unbound = emailProblems(
+      { ...config, send_email: [] },
+      notifying,
+      settings,
+      [],
+      ask(sending(true))
+    )
+    expect(unbound.problems[0]!.what).toContain('no send_email binding NOTIFY_EMAIL')
+    const narrow = emailProblems(
+      {
+        ...config,
+        send_email: [{ name: 'NOTIFY_EMAIL', allowed_sender_addresses: ['a@b.example'] }],
+      },
+      notifying,
+      settings,
+      [],
+      ask(sending(true))
+    )
+    expect(narrow.problems[0]!.what).toContain('allows only a@b.example')
+  })
+
+  it('asks nothing for forms without notify, and only advises when the sender is a secret', () => {
+    expect(emailProblems(config, deployable, {}, [], ask(sending(false)))).toEqual({
+      problems: [],
+      advice: [],
+    })
+    const secret = emailProblems(
+      config,
+      notifying,
+      { CONSOLE_URL: 'https://x.example' },
+      ['NOTIFY_FROM'],
+      ask(sending(false))
+    )
+    expect(secret.problems).toEqual([])
+    expect(secret.advice[0]!.what).toContain('NOTIFY_FROM is a secret')
   })
 })
