@@ -7,8 +7,13 @@
  */
 import { html } from 'lit'
 import type { TemplateResult } from 'lit'
+import './pages/catalog-page.ts'
 import './pages/contact-page.ts'
 import './pages/contacts-page.ts'
+import './pages/forms-page.ts'
+import './pages/inbox-page.ts'
+import './pages/spam-page.ts'
+import './pages/webhooks-page.ts'
 import { matchPath } from './router.ts'
 import type { Location } from './router.ts'
 import { S } from './strings.ts'
@@ -45,6 +50,41 @@ export const ROUTES: Route[] = [
     title: S.contacts.heading,
     render: ({ id }, _, ctx) =>
       html`<cc-contact-page .contactId=${id!} ?canEdit=${ctx.canEdit}></cc-contact-page>`,
+  },
+  {
+    pattern: '/submissions',
+    title: S.inbox.heading,
+    nav: S.nav.inbox,
+    render: (_, query, ctx) =>
+      html`<cc-inbox-page .query=${query} ?canEdit=${ctx.canEdit}></cc-inbox-page>`,
+  },
+  {
+    pattern: '/spam',
+    title: S.spam.heading,
+    nav: S.nav.spam,
+    render: (_, query, ctx) =>
+      html`<cc-spam-page .query=${query} ?canEdit=${ctx.canEdit}></cc-spam-page>`,
+  },
+  {
+    pattern: '/labels',
+    title: S.catalog.heading,
+    nav: S.nav.catalog,
+    render: (_, query, ctx) =>
+      html`<cc-catalog-page .query=${query} ?canEdit=${ctx.canEdit}></cc-catalog-page>`,
+  },
+  {
+    pattern: '/webhooks',
+    title: S.webhooks.heading,
+    nav: S.nav.webhooks,
+    render: (_, query, ctx) =>
+      html`<cc-webhooks-page .query=${query} ?canEdit=${ctx.canEdit}></cc-webhooks-page>`,
+  },
+  {
+    pattern: '/forms',
+    title: S.forms.heading,
+    nav: S.nav.forms,
+    render: (_, query, ctx) =>
+      html`<cc-forms-page .query=${query} ?canEdit=${ctx.canEdit}></cc-forms-page>`,
   },
 ]
 

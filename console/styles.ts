@@ -259,6 +259,7 @@ const sheet = css`
   }
   .app-nav ul {
     display: flex;
+    flex-wrap: wrap;
     gap: 0.25rem;
     margin: 0;
     padding: 0;
@@ -305,7 +306,12 @@ const sheet = css`
       cc-label-sidebar,
       cc-job-progress,
       cc-contact-editor,
-      cc-sign-in-page
+      cc-sign-in-page,
+      cc-inbox-page,
+      cc-spam-page,
+      cc-catalog-page,
+      cc-webhooks-page,
+      cc-forms-page
     ) {
     display: block;
   }
@@ -487,7 +493,8 @@ const sheet = css`
     vertical-align: top;
     white-space: nowrap;
   }
-  td.wrap {
+  td.wrap,
+  th.wrap {
     white-space: normal;
     min-width: 10rem;
   }
@@ -634,6 +641,101 @@ const sheet = css`
     list-style: none;
     margin: 0;
     padding: 0;
+    display: grid;
+    gap: 0.35rem;
+  }
+
+  /* Inbox, Spam, Labels and fields, Webhooks, Forms */
+  .items {
+    list-style: none;
+    margin: 0;
+    padding: 0;
+    display: grid;
+    gap: 0.5rem;
+  }
+  .items details {
+    background: var(--surface);
+    border: 1px solid var(--line);
+    border-radius: var(--radius);
+  }
+  .items summary {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.25rem 0.75rem;
+    align-items: center;
+    padding: 0.6rem 0.75rem;
+    cursor: pointer;
+    border-radius: var(--radius);
+  }
+  .items summary::before {
+    content: '▸';
+    color: var(--muted);
+  }
+  .items details[open] > summary::before {
+    content: '▾';
+  }
+  .items summary::-webkit-details-marker {
+    display: none;
+  }
+  .items summary strong {
+    overflow-wrap: anywhere;
+  }
+  .item-body {
+    display: grid;
+    gap: 0.6rem;
+    padding: 0.25rem 0.75rem 0.9rem;
+    border-top: 1px solid var(--line);
+    padding-top: 0.75rem;
+  }
+  .item-body dl.facts {
+    grid-template-columns: minmax(6rem, 16rem) minmax(0, 1fr);
+  }
+  .page-title {
+    display: grid;
+    gap: 0.25rem;
+  }
+  .url {
+    overflow-wrap: anywhere;
+    min-width: 12rem;
+  }
+  .status-chip {
+    display: inline-block;
+    padding: 0 0.5rem;
+    border-radius: 999px;
+    font-size: 0.8rem;
+    font-weight: 650;
+    background: var(--chip);
+    border: 1px solid var(--field-border);
+  }
+  .status-chip.processed {
+    background: var(--ok-soft);
+  }
+  .status-chip.failed {
+    background: var(--danger-soft);
+  }
+  .status-chip.pending {
+    background: var(--accent-soft);
+  }
+  fieldset.inline {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.25rem 0.9rem;
+    align-items: center;
+    padding-block: 0.4rem 0.5rem;
+  }
+  .snippet {
+    margin: 0;
+    padding: 0.75rem;
+    overflow-x: auto;
+    background: var(--raised);
+    border: 1px solid var(--line);
+    border-radius: var(--radius);
+    font-size: 0.85rem;
+  }
+  ul.plain {
+    margin: 0;
+    padding: 0;
+    list-style: none;
     display: grid;
     gap: 0.35rem;
   }

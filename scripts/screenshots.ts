@@ -1,16 +1,19 @@
 /**
- * `npm run screenshots`: starts `npm start` on a free port with a throwaway database, takes
- * screenshots of the demo page, and of the owner console's Contacts and Contact pages (with a few
- * contacts seeded through the admin API and the demo form), in light and dark mode at a desktop
- * and a phone width into docs/screenshots/, and stops the server.
+ * `npm run screenshots`: starts `npm start` on a free port with a throwaway database (and a webhook
+ * receiver on loopback), takes screenshots of the demo page, and of the owner console's pages
+ * (with a few contacts seeded through the admin API and the demo form, and one bot's submission),
+ * in light and dark mode at a desktop width — Contacts, Contact and Inbox at a phone width too —
+ * into docs/screenshots/, and stops both.
  */
 import { spawn } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { createServer as createHttpServer } from 'node:http'
 import { createServer } from 'node:net'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { CHROMIUM_ARGS, CHROMIUM_PATH, ensureChromium } from './lib/ensure-chromium.ts'
 
 const OUT_DIR = 'docs/screenshots'
@@ -40,12 +43,29 @@ const base = `http://localhost:${port}`
 const state = mkdtempSync(join(tmpdir(), 'contact-capture-screenshots-'))
 // A key of its own, so npm start neither needs nor writes one in .dev.vars.
 const adminKey = `screenshots-${port}`
+// Webhooks go to a receiver here: one endpoint takes them, the other answers 410 Gone.
+const receiver = createHttpServer((req, res) => {
+  req.resume()
+  res.writeHead(req.url?.startsWith('/gone') ? 410 : 204).end()
+})
+await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve))
+const hooks = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`
+const secret = `whsec_${Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64')}`
+const webhookEndpoints = JSON.stringify([
+  { url: `${hooks}/crm`, events: ['*'], secret },
+  { url: `${hooks}/gone/old-sheet`, events: ['created'], secret },
+])
 const server = spawn(
   'npm',
   ['start', '--', '--port', String(port), '--ip', '127.0.0.1', '--persist-to', state],
   {
     detached: true,
-    env: { ...process.env, ADMIN_API_KEY: adminKey, WRANGLER_SEND_METRICS: 'false' },
+    env: {
+      ...process.env,
+      ADMIN_API_KEY: adminKey,
+      WEBHOOK_ENDPOINTS: webhookEndpoints,
+      WRANGLER_SEND_METRICS: 'false',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   }
 )
@@ -59,6 +79,7 @@ const stop = () => {
     // already gone
   }
   rmSync(state, { recursive: true, force: true })
+  receiver.close()
 }
 
 async function admin(path: string, body: unknown): Promise<Record<string, any>> {
@@ -128,8 +149,49 @@ async function seedConsole(): Promise<string> {
     { ...ann, phone: '(213) 373-4253', interest: 'support', message: 'Also: do you offer SSO?' },
     { pageUrl: 'https://www.example.com/security' }
   )
+  // A bot's try: posted straight to the API, without the form's render token.
+  const bot = await fetch(`${base}/v1/forms/demo/submissions`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Origin: base },
+    body: JSON.stringify({
+      values: { email: 'promo@cheap-seo.example', message: 'Rank #1 on Google today!!!' },
+      context: { pageUrl: `${base}/` },
+    }),
+  })
+  if (bot.status !== 202) throw new Error(`bot submission: ${bot.status} ${await bot.text()}`)
   return 'Ann Lee'
 }
+
+/** The console's other pages: where each is, and what to wait for (and open) before the shot. */
+const PAGES: [name: string, hash: string, ready: (page: Page) => Promise<void>][] = [
+  [
+    'inbox',
+    '#/submissions',
+    async (page) => {
+      await page.locator('ol.items summary').first().click()
+    },
+  ],
+  [
+    'spam',
+    '#/spam',
+    async (page) => {
+      await page.locator('ol.items summary').first().click()
+    },
+  ],
+  [
+    'labels',
+    '#/labels',
+    async (page) => {
+      await page.getByRole('heading', { name: 'Extended fields' }).waitFor()
+      // The fields' counts come after the lists ("…" until then).
+      await page.locator('main', { hasText: '…' }).waitFor({ state: 'detached' })
+    },
+  ],
+  ['webhooks', '#/webhooks', (page) => page.getByRole('heading', { name: 'Deliveries' }).waitFor()],
+  ['forms', '#/forms', (page) => page.getByRole('heading', { name: 'Embed snippet' }).waitFor()],
+]
+/** The pages also shown at a phone's width. */
+const PHONE_PAGES = new Set(['contacts', 'contact', 'inbox'])
 
 try {
   const deadline = Date.now() + 150_000
@@ -184,6 +246,17 @@ try {
       ],
     ] as const) {
       await open()
+      const path = `${OUT_DIR}/console-${name}-${suffix}.png`
+      await page.screenshot({ path, fullPage: true })
+      console.log(`wrote ${path}`)
+    }
+    for (const [name, hash, ready] of PAGES) {
+      if (shot.width < 1280 && !PHONE_PAGES.has(name)) continue
+      await page.goto(`${base}/admin/${hash}`)
+      await page.getByRole('heading', { level: 1 }).waitFor()
+      await page.waitForLoadState('networkidle')
+      await ready(page)
+      await page.waitForLoadState('networkidle')
       const path = `${OUT_DIR}/console-${name}-${suffix}.png`
       await page.screenshot({ path, fullPage: true })
       console.log(`wrote ${path}`)

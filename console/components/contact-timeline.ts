@@ -12,12 +12,63 @@ import { fill, formatDateTime, S } from '../strings.ts'
 
 type Value = SubmissionRecord['values'][string]
 
-function valueText(value: Value): string {
+export function valueText(value: Value): string {
   if (typeof value === 'boolean') return value ? S.contact.yes : ''
   if (typeof value === 'string') return value
   return value.e164Phone && value.e164Phone !== value.phone
     ? `${value.phone} (${value.e164Phone})`
     : value.phone
+}
+
+/** A form field's label, by its name (the name itself for a field no longer configured). */
+export function fieldLabel(form: ConfiguredForm | undefined, name: string): string {
+  return form?.config.fields?.find((f) => f.name === name)?.label ?? name
+}
+
+/**
+ * What a submission holds: its status, the page and campaign it came from (and `facts` to add),
+ * every value the visitor typed, and the consent they gave. The Inbox shows it too.
+ */
+export function submissionDetails(
+  s: SubmissionRecord,
+  form: ConfiguredForm | undefined,
+  more: [string, TemplateResult | string][] = []
+) {
+  const utm = Object.entries(s.context.utm ?? {})
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', ')
+  const facts: [string, TemplateResult | string][] = [
+    [S.contact.status, S.contact.statusNames[s.status]],
+  ]
+  if (s.context.pageUrl) facts.push([S.contact.page, s.context.pageUrl])
+  if (s.context.referrer) facts.push([S.contact.referrer, s.context.referrer])
+  if (utm) facts.push([S.contact.utm, utm])
+  facts.push(...more)
+  const values = Object.entries(s.values)
+  return html`${s.erased ? html`<p class="notice">${S.contact.erased}</p>` : nothing}
+    <dl class="facts">
+      ${facts.map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}
+    </dl>
+    ${
+      values.length
+        ? html`<h4 class="hint">${S.contact.values}</h4>
+          <dl class="facts">
+            ${values.map(([name, v]) => html`<dt>${fieldLabel(form, name)}</dt><dd>${valueText(v)}</dd>`)}
+          </dl>`
+        : nothing
+    }
+    <p>
+      <span class="hint">${S.contact.consent}:</span>
+      ${
+        s.consent
+          ? fill(S.contact.consentLine, {
+              text: s.consent.text,
+              version: s.consent.version,
+              time: formatDateTime(s.consent.givenAt),
+            })
+          : S.contact.noConsent
+      }
+    </p>`
 }
 
 export class ContactTimeline extends LitElement {
@@ -40,43 +91,10 @@ export class ContactTimeline extends LitElement {
 
   #submission(s: SubmissionRecord) {
     const form = this.forms.find((f) => f.id === s.formId)
-    const labelOf = (name: string) =>
-      form?.config.fields?.find((f) => f.name === name)?.label ?? name
-    const utm = Object.entries(s.context.utm ?? {})
-      .map(([k, v]) => `${k}=${v}`)
-      .join(', ')
-    const facts: [string, string][] = [[S.contact.status, S.contact.statusNames[s.status]]]
-    if (s.context.pageUrl) facts.push([S.contact.page, s.context.pageUrl])
-    if (s.context.referrer) facts.push([S.contact.referrer, s.context.referrer])
-    if (utm) facts.push([S.contact.utm, utm])
-    const values = Object.entries(s.values)
     return html`<li>
       <h3>${fill(S.contact.submitted, { form: form?.config.title ?? s.formId })}</h3>
       <time datetime=${s.createdDate}>${formatDateTime(s.createdDate)}</time>
-      ${s.erased ? html`<p class="notice">${S.contact.erased}</p>` : nothing}
-      <dl class="facts">
-        ${facts.map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}
-      </dl>
-      ${
-        values.length
-          ? html`<h4 class="hint">${S.contact.values}</h4>
-            <dl class="facts">
-              ${values.map(([name, v]) => html`<dt>${labelOf(name)}</dt><dd>${valueText(v)}</dd>`)}
-            </dl>`
-          : nothing
-      }
-      <p>
-        <span class="hint">${S.contact.consent}:</span>
-        ${
-          s.consent
-            ? fill(S.contact.consentLine, {
-                text: s.consent.text,
-                version: s.consent.version,
-                time: formatDateTime(s.consent.givenAt),
-              })
-            : S.contact.noConsent
-        }
-      </p>
+      ${submissionDetails(s, form)}
     </li>`
   }
 

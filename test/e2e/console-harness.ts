@@ -17,12 +17,46 @@ export interface Harness {
   browser: Browser
 }
 
-export async function startHarness(): Promise<Harness> {
+/** `npm start` (with `args` after `--`, e.g. `--var NAME:value`) and Chromium. */
+export async function startHarness(args: string[] = []): Promise<Harness> {
   const [server, browser] = await Promise.all([
-    startDevServer([], 150_000, { READ_API_KEYS: READ_KEY }),
+    startDevServer(args, 150_000, { READ_API_KEYS: READ_KEY }),
     launchChromium(),
   ])
   return { server, browser }
+}
+
+/**
+ * Sends the demo form as a script would, without the render token the widget gets: the worker
+ * takes it for a bot, answers 202 all the same, and keeps it in the spam folder.
+ */
+export async function sendAsBot(
+  server: DevServer,
+  values: Record<string, string | boolean>
+): Promise<void> {
+  const res = await fetch(`${server.base}/v1/forms/demo/submissions`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Origin: server.base },
+    body: JSON.stringify({ values, context: { pageUrl: 'https://www.example.com/contact' } }),
+  })
+  if (res.status !== 202) throw new Error(`bot submission: ${res.status} ${await res.text()}`)
+}
+
+/** Waits until `check` answers true (for hooks, where expect.poll cannot run); a bound, not a timing. */
+export async function until(check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`not so after ${timeoutMs} ms: ${check}`)
+    await new Promise((r) => setTimeout(r, 250))
+  }
+}
+
+/** The names of the buttons on the page that change something (none for a read-only session). */
+export async function actionButtons(page: Page, names: RegExp[]): Promise<string[]> {
+  const found: string[] = []
+  for (const name of names)
+    if (await page.getByRole('button', { name }).count()) found.push(String(name))
+  return found
 }
 
 /** A call to the admin API with the server's admin key; throws on anything but 2xx. */

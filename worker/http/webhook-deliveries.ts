@@ -1,12 +1,19 @@
 /**
  * @module
- * Webhook deliveries for site owners (admin key): attempts and failures, and a redelivery.
+ * Webhooks for site owners (admin key): the configured endpoints (never their secrets) with their
+ * state and recent deliveries, the deliveries with attempts and failures, and a redelivery.
  */
 import { Hono } from 'hono'
 import { z } from 'zod'
 import { applicationError } from '../../shared/api-error.ts'
 import { listDeliveries, requeueDelivery } from '../db/webhook-deliveries.ts'
+import { webhookEndpoints } from '../webhooks/endpoints.ts'
 import { validate } from './middleware/validate.ts'
+
+/** The endpoint list counts this many of the newest deliveries: its "recent" ones. */
+export const RECENT_DELIVERIES = 1000
+
+const DELIVERY_STATUSES = ['queued', 'sending', 'delivered', 'failed', 'disabled'] as const
 
 const listQuery = z.object({
   status: z.enum(['queued', 'delivered', 'failed', 'disabled']).optional(),
@@ -15,6 +22,44 @@ const listQuery = z.object({
 })
 
 export const webhookRoutes = new Hono<{ Bindings: Env }>()
+
+/**
+ * The endpoints of `WEBHOOK_ENDPOINTS` (url and events; the secret stays in the secret), each
+ * `disabled` once it answered 410 Gone (nothing more is sent to it) or else `active`, with its
+ * deliveries by status among the newest `RECENT_DELIVERIES`.
+ */
+webhookRoutes.get('/v1/webhooks/endpoints', async (c) => {
+  let endpoints
+  try {
+    endpoints = webhookEndpoints(c.env)
+  } catch (error) {
+    throw applicationError(
+      500,
+      'WEBHOOK_ENDPOINTS_INVALID',
+      `The WEBHOOK_ENDPOINTS secret cannot be used: ${(error as Error).message}`
+    )
+  }
+  const page = { limit: RECENT_DELIVERIES, offset: 0 }
+  // A 410 disables an endpoint for good, and its delivery keeps the status `disabled`.
+  const [recent, gone] = await Promise.all([
+    listDeliveries(c.env.DB, page),
+    listDeliveries(c.env.DB, { ...page, status: 'disabled' }),
+  ])
+  const disabled = new Set(gone.map((d) => d.endpoint_url))
+  return c.json({
+    endpoints: endpoints.map(({ url, events }) => {
+      const counts = Object.fromEntries(DELIVERY_STATUSES.map((s) => [s, 0]))
+      for (const d of recent) if (d.endpoint_url === url) counts[d.status]! += 1
+      return {
+        url,
+        events,
+        state: disabled.has(url) ? 'disabled' : 'active',
+        recentDeliveries: counts,
+      }
+    }),
+    recentDeliveriesCounted: recent.length,
+  })
+})
 
 webhookRoutes.get('/v1/webhooks/deliveries', validate('query', listQuery), async (c) => {
   const q = c.req.valid('query')
