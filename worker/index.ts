@@ -26,6 +26,8 @@ import { catalogRoutes, EXTENDED_FIELDS, LABELS } from './http/catalog.ts'
 import { bulkJobRoutes } from './http/bulk-jobs.ts'
 import { consoleSessionRoutes } from './http/console-session.ts'
 import { contactRoutes } from './http/contacts.ts'
+import { exportRoutes } from './http/contacts-export.ts'
+import { importRoutes, IMPORT_UPLOADS } from './http/imports.ts'
 import { facetRoutes } from './http/facets.ts'
 import { formRoutes } from './http/public-forms.ts'
 import { health } from './http/health.ts'
@@ -57,7 +59,11 @@ for (const path of [
   '/v1/notifications',
 ]) {
   // Larger than any documented request (a contact with 2,000 label keys is about 170 KiB).
-  app.use(path, adminAuth(), limitBody(ADMIN_BODY_BYTES, 'A request body'))
+  // CSV uploads are limited by the import itself (20 MB), counted as the file is read.
+  const limit = limitBody(ADMIN_BODY_BYTES, 'A request body')
+  app.use(path, adminAuth(), (c, next) =>
+    IMPORT_UPLOADS.includes(c.req.path) ? next() : limit(c, next)
+  )
 }
 app.use('*', dispatchAfterChange())
 app.use('/v1/forms/:formId/submissions', queueNotificationsAfterCapture())
@@ -66,6 +72,8 @@ app.route('/', health)
 app.route('/', consoleSessionRoutes)
 app.route('/', formRoutes)
 app.route('/', adminFormRoutes)
+app.route('/', exportRoutes)
+app.route('/', importRoutes)
 app.route('/', submissionRoutes)
 app.route('/', spamRoutes)
 app.route('/', webhookRoutes)

@@ -5,7 +5,8 @@
  * matching contact ids once, RUNNING applies them chunk by chunk, COMPLETED when none is left. A
  * runner works for a while, then queues the job's next turn; the cron resumes jobs whose runner
  * went quiet (a worker killed mid-job). Chunks are idempotent (see db/bulk-jobs.ts), so a job
- * resumed or run twice at once still changes each contact once.
+ * resumed or run twice at once still changes each contact once. CSV imports are bulk jobs too
+ * (type IMPORT, see ./imports.ts): their items are the file's rows, staged while LOADING.
  */
 import { applicationError, validationError } from '../../shared/api-error.ts'
 import type { ContactInfoInput } from '../../shared/contact.ts'
@@ -30,6 +31,13 @@ import {
 import type { BulkJobRow, BulkJobType, ChunkItem } from '../db/bulk-jobs.ts'
 import { applyInfo, checkLimits, hasContactData, normalizeInfo } from './build.ts'
 import { matchingContacts } from './contact-query.ts'
+import {
+  abandonImport,
+  IMPORT_CHUNK_ROWS,
+  IMPORT_MESSAGES,
+  ROW_DONE,
+  runImportChunk,
+} from './imports.ts'
 import { checkReferences, requireLabels } from './references.ts'
 import { ApiError } from '../../shared/api-error.ts'
 
@@ -59,6 +67,15 @@ export interface ContactBulkJob {
   successTotal: number
   failedTotal: number
   errors: { count: number; code: string; message: string }[]
+  /** For an IMPORT: how its rows ended so far, and where its rejected rows are. */
+  importSummary?: {
+    created: number
+    updated: number
+    unchanged: number
+    skipped: number
+    failed: number
+    rejectedRowsUrl: string
+  }
 }
 
 export interface BulkQueueMessage {
@@ -66,14 +83,15 @@ export interface BulkQueueMessage {
 }
 
 const ERROR_MESSAGES: Record<string, string> = {
+  ...IMPORT_MESSAGES,
   CONTACT_NOT_FOUND: 'The contact was deleted or merged before the job reached it.',
   LABEL_LIMIT_REACHED: 'The contact would have more than 2,000 labels.',
   INSUFFICIENT_UPDATE_CONTACT_DATA: 'The contact would have no name, phone or email left.',
   FIELD_VIOLATION: 'The contact would break one of its limits.',
 }
 
-/** Set-based chunks (labels, delete) and per-contact ones (update), sized to D1's limits. */
-export const CHUNK_SIZE = { sets: 500, contacts: 25 }
+/** Set-based chunks (labels, delete), per-contact ones (update) and import rows, sized to D1's limits. */
+export const CHUNK_SIZE = { sets: 500, contacts: 25, rows: IMPORT_CHUNK_ROWS }
 const MAX_LABELS = 2000
 /** How long one runner works before it queues the job's next turn. */
 const TURN_MS = 20_000
@@ -181,8 +199,9 @@ async function withOutcomes(db: D1Database, rows: BulkJobRow[]): Promise<Contact
     : []
   return rows.map((row) => {
     const mine = outcomes.filter((o) => o.job_id === row.id)
+    const count = (outcome: string) => mine.find((o) => o.outcome === outcome)?.count ?? 0
     const errors = mine
-      .filter((o) => o.outcome !== 'OK')
+      .filter((o) => !SUCCEEDED.has(o.outcome))
       .map((o) => ({
         count: o.count,
         code: o.outcome,
@@ -195,12 +214,27 @@ async function withOutcomes(db: D1Database, rows: BulkJobRow[]): Promise<Contact
       ...(row.started_date ? { startedDate: row.started_date } : {}),
       ...(row.finished_date ? { finishedDate: row.finished_date } : {}),
       totalItems: row.total_items,
-      successTotal: mine.find((o) => o.outcome === 'OK')?.count ?? 0,
+      successTotal: [...SUCCEEDED].reduce((sum, outcome) => sum + count(outcome), 0),
       failedTotal: errors.reduce((sum, e) => sum + e.count, 0),
       errors,
+      ...(row.type === 'IMPORT'
+        ? {
+            importSummary: {
+              created: count('CREATED'),
+              updated: count('UPDATED'),
+              unchanged: count('UNCHANGED'),
+              skipped: count('SKIPPED'),
+              failed: errors.reduce((sum, e) => sum + e.count, 0),
+              rejectedRowsUrl: `/v1/contacts/imports/${row.id}/rejected.csv`,
+            },
+          }
+        : {}),
     }
   })
 }
+
+/** Item outcomes that count as done: 'OK', and how an import row went through. */
+const SUCCEEDED = new Set<string>(['OK', ...ROW_DONE])
 
 export interface RunOptions {
   /** Stop starting chunks after this many milliseconds (the rest is queued as the next turn). */
@@ -219,8 +253,14 @@ export async function runBulkJob(
 ): Promise<boolean> {
   const job = await selectJob(db, id)
   if (!job || job.status === 'COMPLETED') return true
+  if (job.type === 'IMPORT' && job.status !== 'RUNNING') {
+    // Still LOADING when a runner finds it: the request staging its file died (it queues the
+    // job only once the whole file is staged). Nothing was imported; the job goes.
+    await abandonImport(db, id)
+    return true
+  }
   const request = JSON.parse(job.request) as BulkRequest
-  if (job.status === 'NEW' || job.status === 'LOADING') {
+  if (job.type !== 'IMPORT' && (job.status === 'NEW' || job.status === 'LOADING')) {
     const now = new Date().toISOString()
     await markLoading(db, id, now).run()
     const where = await matchingContacts(db, request.filter, request.search)
@@ -228,12 +268,19 @@ export async function runBulkJob(
   }
   const sizes = { ...CHUNK_SIZE, ...options.chunkSize }
   const until = Date.now() + (options.turnMs ?? TURN_MS)
-  const size = request.type === 'UPDATE' ? sizes.contacts : sizes.sets
   for (;;) {
     const started = Date.now()
-    const items = await selectNextItems(db, id, size)
-    if (!items.length) break
-    await runChunk(db, id, request, items)
+    if (job.type === 'IMPORT') {
+      if (!(await runImportChunk(db, job, sizes.rows))) break
+    } else {
+      const items = await selectNextItems(
+        db,
+        id,
+        request.type === 'UPDATE' ? sizes.contacts : sizes.sets
+      )
+      if (!items.length) break
+      await runChunk(db, id, request, items)
+    }
     if (Date.now() >= until) break
     // As long again for live traffic: a job holds D1 at most half of the time, so form
     // submissions on the same database keep at least half their speed while it runs.
@@ -328,7 +375,7 @@ export async function handleBulkJobBatch(
   const chunkSize = Number(env.BULK_JOB_CHUNK_SIZE) || undefined
   const turnMs = env.BULK_JOB_TURN_MS ? Number(env.BULK_JOB_TURN_MS) : undefined
   const options: RunOptions = {
-    ...(chunkSize ? { chunkSize: { sets: chunkSize, contacts: chunkSize } } : {}),
+    ...(chunkSize ? { chunkSize: { sets: chunkSize, contacts: chunkSize, rows: chunkSize } } : {}),
     ...(turnMs !== undefined && Number.isFinite(turnMs) ? { turnMs } : {}),
   }
   for (const message of batch.messages) {

@@ -9,7 +9,7 @@ import { CONTACT_FQDN } from '../../shared/webhook-events.ts'
 import { bindable } from './query/compile.ts'
 import type { SqlCondition } from './query/compile.ts'
 
-export type BulkJobType = 'DELETE' | 'UPDATE' | 'ADD_REMOVE_LABELS'
+export type BulkJobType = 'DELETE' | 'UPDATE' | 'ADD_REMOVE_LABELS' | 'IMPORT'
 export type BulkJobStatus = 'NEW' | 'LOADING' | 'RUNNING' | 'COMPLETED'
 
 export interface BulkJobRow {
@@ -28,6 +28,7 @@ export interface OutcomeCount {
   count: number
 }
 
+/** An item of a DELETE, UPDATE or ADD_REMOVE_LABELS job (import rows are read by db/imports.ts). */
 export interface ChunkItem {
   position: number
   contact_id: string
