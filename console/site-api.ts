@@ -51,6 +51,31 @@ export interface Delivery {
   createdDate: string
 }
 
+/** One notification email (GET /v1/notifications). */
+export interface Notification {
+  id: string
+  kind: 'lead' | 'digest'
+  formId: string
+  submissionId?: string
+  digestDay?: string
+  recipient: string
+  status: string
+  attempts: number
+  lastError: string | null
+  createdDate: string
+}
+
+export async function listNotifications(q: Query, signal?: AbortSignal): Promise<Notification[]> {
+  return (
+    await api<{ notifications: Notification[] }>(
+      'GET',
+      `/v1/notifications${queryString(q)}`,
+      undefined,
+      signal
+    )
+  ).notifications
+}
+
 export async function listAllForms(signal?: AbortSignal): Promise<FormWithCounts[]> {
   return (await api<{ forms: FormWithCounts[] }>('GET', '/v1/forms', undefined, signal)).forms
 }

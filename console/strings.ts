@@ -349,6 +349,23 @@ export const S = {
     emptyFiltered: 'No delivery has this status.',
     tableRegion: 'Deliveries; scroll sideways for more columns',
     endpointsRegion: 'Endpoints table; scroll sideways for more columns',
+    emails: 'Emails to you',
+    emailsIntro:
+      'The newest notification emails of forms with notify in forms.config.ts: each lead, and daily digests.',
+    emailsCaption: 'Notification emails, newest first',
+    emailsRegion: 'Notification emails; scroll sideways for more columns',
+    emailsEmpty: 'No notification emails yet: they are sent for new leads of forms with notify.',
+    recipient: 'To',
+    kind: 'About',
+    lead: 'A lead',
+    digest: 'Digest of {day}',
+    emailStatuses: {
+      queued: 'Queued',
+      sending: 'Sending',
+      sent: 'Sent',
+      failed: 'Failed',
+      skipped: 'Skipped',
+    } as Record<string, string>,
   },
   forms: {
     heading: 'Forms',

@@ -2,15 +2,16 @@
  * @module
  * `<cc-webhooks-page>` (`#/webhooks`): the endpoints of WEBHOOK_ENDPOINTS with their state and
  * recent deliveries, and the deliveries log, newest first and by status
- * (`?status=failed&page=2`), with the tries and last answer of each and a re-send.
+ * (`?status=failed&page=2`), with the tries and last answer of each and a re-send; and the newest
+ * notification emails to the owner, with their tries and last error.
  */
 import { html, nothing } from 'lit'
 import { errorMessage } from '../api.ts'
 import { pageOf, pager } from '../components/pager.ts'
 import { DataPage } from '../data-page.ts'
 import { hrefFor, navigate } from '../router.ts'
-import { listDeliveries, listEndpoints, redeliver } from '../site-api.ts'
-import type { Delivery, Endpoint } from '../site-api.ts'
+import { listDeliveries, listEndpoints, listNotifications, redeliver } from '../site-api.ts'
+import type { Delivery, Endpoint, Notification } from '../site-api.ts'
 import { fill, formatDateTime, S } from '../strings.ts'
 
 const PATH = '/webhooks'
@@ -22,6 +23,7 @@ interface Webhooks {
   endpoints: Endpoint[]
   counted: number
   deliveries: Delivery[]
+  emails: Notification[]
 }
 
 export class WebhooksPage extends DataPage<Webhooks> {
@@ -31,7 +33,7 @@ export class WebhooksPage extends DataPage<Webhooks> {
 
   protected async load(signal: AbortSignal): Promise<Webhooks> {
     const status = this.query.get('status') ?? ''
-    const [list, deliveries] = await Promise.all([
+    const [list, deliveries, emails] = await Promise.all([
       listEndpoints(signal),
       listDeliveries(
         {
@@ -41,8 +43,9 @@ export class WebhooksPage extends DataPage<Webhooks> {
         },
         signal
       ),
+      listNotifications({ 'paging.limit': SIZE }, signal),
     ])
-    return { endpoints: list.endpoints, counted: list.recentDeliveriesCounted, deliveries }
+    return { endpoints: list.endpoints, counted: list.recentDeliveriesCounted, deliveries, emails }
   }
 
   async #resend(d: Delivery): Promise<void> {
@@ -204,13 +207,59 @@ export class WebhooksPage extends DataPage<Webhooks> {
     </tr>`
   }
 
+  #renderEmails(d: Webhooks) {
+    const rows = d.emails.map((n) => {
+      const chip = n.status === 'sent' ? 'processed' : n.status === 'failed' ? 'failed' : 'pending'
+      return html`<tr>
+        <td class="wrap"><time datetime=${n.createdDate}>${formatDateTime(n.createdDate)}</time></td>
+        <th scope="row" class="wrap">
+          ${n.kind === 'digest' ? fill(S.webhooks.digest, { day: n.digestDay ?? '' }) : S.webhooks.lead}
+          <br /><code class="hint">${n.formId}</code>
+        </th>
+        <td class="wrap url">${n.recipient}</td>
+        <td>
+          <span class="status-chip ${chip}">${S.webhooks.emailStatuses[n.status] ?? n.status}</span>
+        </td>
+        <td>${n.attempts}</td>
+        <td class="wrap">${n.lastError || S.list.none}</td>
+      </tr>`
+    })
+    return html`<section class="card" aria-labelledby="emails-heading">
+      <h2 id="emails-heading">${S.webhooks.emails}</h2>
+      <p class="hint">${S.webhooks.emailsIntro}</p>
+      ${
+        rows.length
+          ? html`<div class="table-scroll" role="region" aria-label=${S.webhooks.emailsRegion} tabindex="0">
+              <table>
+                <caption>${S.webhooks.emailsCaption}</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">${S.webhooks.created}</th>
+                    <th scope="col">${S.webhooks.kind}</th>
+                    <th scope="col">${S.webhooks.recipient}</th>
+                    <th scope="col">${S.webhooks.status}</th>
+                    <th scope="col">${S.webhooks.attempts}</th>
+                    <th scope="col">${S.webhooks.lastAnswer}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  ${rows}
+                </tbody>
+              </table>
+            </div>`
+          : html`<p class="empty">${S.webhooks.emailsEmpty}</p>`
+      }
+    </section>`
+  }
+
   protected override render() {
     return html`<div class="page">
       <h1 tabindex="-1">${S.webhooks.heading}</h1>
       ${this.renderMessages()}
       ${
         this.renderState(S.webhooks.loading) ??
-        html`${this.#renderEndpoints(this.data!)} ${this.#renderDeliveries(this.data!)}`
+        html`${this.#renderEndpoints(this.data!)} ${this.#renderDeliveries(this.data!)}
+        ${this.#renderEmails(this.data!)}`
       }
     </div>`
   }

@@ -142,6 +142,27 @@ describe('the webhooks page', () => {
   })
 })
 
+describe('the notification emails on the webhooks page', () => {
+  it('shows each email to the owner with its status and tries', async () => {
+    const email = `emailed-${Date.now()}@example.com`
+    await sendDemoForm(harness.server, { email, consent: true })
+    await expect
+      .poll(async () => {
+        const { notifications } = await adminApi<{
+          notifications: { status: string; kind: string }[]
+        }>(harness.server, 'GET', '/v1/notifications?kind=lead&status=sent')
+        return notifications.length
+      }, PATIENCE)
+      .toBeGreaterThan(0)
+    const { page, problems, close } = await webhooksPage()
+    const table = page.getByRole('table', { name: 'Notification emails, newest first' })
+    const row = table.getByRole('row').filter({ hasText: 'owner@example.com' }).first()
+    expect(await row.innerText()).toMatch(/A lead[\s\S]*demo[\s\S]*owner@example\.com[\s\S]*Sent/)
+    expect(problems).toEqual([])
+    await close()
+  })
+})
+
 describe('the forms page', () => {
   it('shows each form with its fields, origins, labels, bots stopped, latest submissions and its snippet to copy', async () => {
     const email = `forms-${crypto.randomUUID().slice(0, 8)}@example.com`
