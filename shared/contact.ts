@@ -2,7 +2,7 @@
  * @module
  * The contact in the Wix Contacts v4 JSON shape, as the admin API returns it.
  */
-import { z } from 'zod'
+import * as z from 'zod'
 
 const isoDate = z.iso.datetime()
 

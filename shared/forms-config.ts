@@ -2,7 +2,7 @@
  * @module
  * The site owner's form configuration (`forms.config.ts`): its schema and `defineForms`.
  */
-import { z } from 'zod'
+import * as z from 'zod'
 import type { CountryCode } from 'libphonenumber-js'
 import { getCountries } from 'libphonenumber-js/min'
 import { isValidEmail } from './email.ts'

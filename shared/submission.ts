@@ -3,7 +3,7 @@
  * The submission payload (`POST /v1/forms/:formId/submissions`) and the schema that checks it,
  * built from a form's field list so the server enforces exactly what the widget shows.
  */
-import { z } from 'zod'
+import * as z from 'zod'
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/min'
 import { cleanEmail, isValidEmail } from './email.ts'
 import { coerceExtendedValue } from './extended-values.ts'

@@ -5,7 +5,7 @@
  * never a job on other contacts than meant.
  */
 import { Hono } from 'hono'
-import { z } from 'zod'
+import * as z from 'zod'
 import { contactInfoInputSchema } from '../../shared/contact.ts'
 import { getBulkJob, listBulkJobs, startBulkJob } from '../contacts/bulk-jobs.ts'
 import { jsonBody } from './middleware/validate.ts'

@@ -4,7 +4,7 @@
  * tables; `catalogRoutes` builds either from a description of what differs.
  */
 import { Hono } from 'hono'
-import { z } from 'zod'
+import * as z from 'zod'
 import { EXTENDED_FIELD_DATA_TYPES } from '../../shared/extended-values.ts'
 import {
   deleteEntry,

@@ -6,7 +6,7 @@
  */
 import { Hono } from 'hono'
 import type { Context } from 'hono'
-import { z } from 'zod'
+import * as z from 'zod'
 import { applicationError } from '../../shared/api-error.ts'
 import { formIdSchema } from '../../shared/forms-config.ts'
 import { requireForm } from '../configured-forms.ts'

@@ -4,7 +4,7 @@
  * validates each request, calls the contact service, and answers.
  */
 import { Hono } from 'hono'
-import { z } from 'zod'
+import * as z from 'zod'
 import { applicationError } from '../../shared/api-error.ts'
 import { contactInfoInputSchema } from '../../shared/contact.ts'
 import { parseJson } from '../capture/accept.ts'

@@ -4,7 +4,7 @@
  * `/contacts/v4/contacts/:id` would otherwise take `facets` for a contact id.
  */
 import { Hono } from 'hono'
-import { z } from 'zod'
+import * as z from 'zod'
 import { applicationError } from '../../shared/api-error.ts'
 import { listFacets } from '../contacts/facets.ts'
 import type { ContactsFacet } from '../contacts/facets.ts'

@@ -9,7 +9,7 @@
  */
 import { Hono } from 'hono'
 import type { Context } from 'hono'
-import { z } from 'zod'
+import * as z from 'zod'
 import { applicationError } from '../../shared/api-error.ts'
 import { IMPORT_LIMITS, IMPORT_ON_DUPLICATE } from '../../shared/contact-csv.ts'
 import { dryRunImport, previewImport, rejectedRowsCsv, startImport } from '../contacts/imports.ts'

@@ -5,7 +5,7 @@
  */
 import { Hono } from 'hono'
 import type { MiddlewareHandler } from 'hono'
-import { z } from 'zod'
+import * as z from 'zod'
 import { formIdSchema } from '../../shared/forms-config.ts'
 import { forms } from '../configured-forms.ts'
 import { listNotifications } from '../db/notifications.ts'

@@ -3,7 +3,7 @@
  * Query-string and query-body pieces shared by the list endpoints (Wix's `paging.limit=…&fields=…`
  * and `{ query: { filter, sort, paging } }` forms), as zod schemas for `validate()`.
  */
-import { z } from 'zod'
+import * as z from 'zod'
 
 /** The first value of a parameter sent more than once. */
 const first = (v: unknown) => (Array.isArray(v) ? v[0] : v)

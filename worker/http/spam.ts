@@ -4,7 +4,7 @@
  * 30 days; restore ("not spam") runs one through the pipeline; delete drops it.
  */
 import { Hono } from 'hono'
-import { z } from 'zod'
+import * as z from 'zod'
 import { applicationError } from '../../shared/api-error.ts'
 import { formIdSchema } from '../../shared/forms-config.ts'
 import { restoreSpam } from '../capture/spam-folder.ts'

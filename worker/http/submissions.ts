@@ -4,7 +4,7 @@
  * filtered and paged, a contact's submissions, and a retry of one whose contact is not written.
  */
 import { Hono } from 'hono'
-import { z } from 'zod'
+import * as z from 'zod'
 import { retrySubmission } from '../capture/retry.ts'
 import { selectStore } from '../stores/select-store.ts'
 import { listSubmissions, selectSubmissionStatus } from '../db/submissions.ts'

@@ -4,7 +4,7 @@
  * state and recent deliveries, the deliveries with attempts and failures, and a redelivery.
  */
 import { Hono } from 'hono'
-import { z } from 'zod'
+import * as z from 'zod'
 import { applicationError } from '../../shared/api-error.ts'
 import { listDeliveries, requeueDelivery } from '../db/webhook-deliveries.ts'
 import { webhookEndpoints } from '../webhooks/endpoints.ts'

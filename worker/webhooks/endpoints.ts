@@ -10,7 +10,7 @@
  * private networks in production is Cloudflare's egress, which does not reach them. The check
  * catches the names that are local by definition, and mistakes.
  */
-import { z } from 'zod'
+import * as z from 'zod'
 
 export const EVENT_SLUGS = ['created', 'updated', 'deleted', 'merged', 'submitted'] as const
 

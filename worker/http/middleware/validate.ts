@@ -5,7 +5,7 @@
  */
 import { zValidator } from '@hono/zod-validator'
 import type { Env as HonoEnv, MiddlewareHandler, ValidationTargets } from 'hono'
-import type { z } from 'zod'
+import type * as z from 'zod'
 import { validationError } from '../../../shared/api-error.ts'
 import { toFieldViolations } from '../../../shared/submission.ts'
 import { parseJson } from '../../capture/accept.ts'
