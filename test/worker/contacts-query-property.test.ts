@@ -394,7 +394,8 @@ describe('POST /contacts/v4/contacts/query, property', () => {
       ),
       { numRuns: 300 }
     )
-  })
+    // 300 queries of up to three round trips each: seconds on a busy machine.
+  }, 60_000)
 
   it('answers any malformed query with a 400 envelope, never a 500', async () => {
     const junk = fc.oneof(

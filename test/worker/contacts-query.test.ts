@@ -112,6 +112,51 @@ describe('POST /contacts/v4/contacts/query', () => {
     expect(none.contacts).toHaveLength(0)
   })
 
+  it('pages a label held by many contacts and by few alike: same order, exact totals', async () => {
+    // 1,200 contacts (more than the count at which a page walks the sort's index instead of
+    // looking the matches up) with label "many", every 100th also with "few".
+    const start = Date.UTC(2091, 0, 1) + Math.floor(Math.random() * 1e10)
+    const ids = await seedContacts(
+      Array.from({ length: 1200 }, (_, i) => new Date(start + Math.floor(i / 2)).toISOString())
+    )
+    const tag = crypto.randomUUID().slice(0, 8)
+    const [many, few] = [`custom.many-${tag}`, `custom.few-${tag}`]
+    for (const key of [many, few])
+      await env.DB.prepare(
+        `INSERT INTO labels (key, namespace, display_name, label_type, created_date, updated_date)
+         VALUES (?1, 'custom', ?1, 'USER_DEFINED', '2025-01-01T00:00:00.000Z', '2025-01-01T00:00:00.000Z')`
+      )
+        .bind(key)
+        .run()
+    const labelled = (key: string, every: number) =>
+      env.DB.prepare(
+        `INSERT INTO contact_labels (contact_id, label_key) SELECT value, ?2 FROM json_each(?1)`
+      )
+        .bind(JSON.stringify(ids.filter((_, i) => i % every === 0)), key)
+        .run()
+    await labelled(many, 1)
+    await labelled(few, 100)
+    const newestFirst = ids
+      .map((id, i) => ({ id, at: Math.floor(i / 2) }))
+      .sort((a, b) => b.at - a.at || (a.id < b.id ? 1 : -1))
+    const sort = [{ fieldName: 'createdDate', order: 'DESC' }]
+    for (const [key, offset, expected] of [
+      [many, 0, newestFirst],
+      [many, 1180, newestFirst],
+      [few, 0, newestFirst.filter((r) => ids.indexOf(r.id) % 100 === 0)],
+    ] as const) {
+      const page = await queryContacts({
+        filter: { 'info.labelKeys': { $hasSome: [key] } },
+        sort,
+        paging: { limit: 25, offset },
+      })
+      expect(page.pagingMetadata.total).toBe(expected.length)
+      expect(page.contacts.map((c) => c.id)).toEqual(
+        expected.slice(offset, offset + 25).map((r) => r.id)
+      )
+    }
+  })
+
   it('pages through 2,500 contacts created after T in pages of 1,000 with no gap and no repeat', async () => {
     const start = Date.UTC(2090, 0, 1) + Math.floor(Math.random() * 1e10)
     // Three contacts per millisecond: ties that only the id can order.

@@ -2,6 +2,8 @@ import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import { bindable } from '../../worker/db/query/compile.ts'
 import { compileContactFilter } from '../../worker/db/query/contact-fields.ts'
+import { contactSearch } from '../../worker/db/query/contact-search.ts'
+import { pageQuery } from '../../worker/db/contact-reads.ts'
 import { forgetAddressKeys, insertSubmission } from '../../worker/db/submissions.ts'
 import type { SubmissionRow } from '../../worker/db/submissions.ts'
 
@@ -22,6 +24,40 @@ async function planForFilter(filter: unknown): Promise<string> {
 }
 
 describe('indexes', () => {
+  it('searches names, emails and phones by their indexes, never reading every contact', async () => {
+    const search = contactSearch('Ann@Example.com')
+    const p = await plan(
+      `SELECT c.id FROM contacts c WHERE ${search.sql} ORDER BY c.created_date DESC, c.id DESC LIMIT 25`,
+      search.params
+    )
+    for (const index of [
+      'contacts_by_first_name_lower',
+      'contacts_by_last_name_lower',
+      'contact_emails_by_norm',
+      'contact_phones_by_phone',
+      'contact_phones_by_e164',
+    ])
+      expect(p).toContain(index)
+    expect(p).not.toMatch(/SCAN c\b/)
+  })
+
+  it('finds a page of a label held by many by walking the sort index, of few by the label index', async () => {
+    const sel = {
+      where: compileContactFilter({ 'info.labelKeys': { $hasSome: ['custom.x'] } }),
+      orderBy: 'c.created_date DESC, c.id DESC',
+      limit: 25,
+      offset: 0,
+    }
+    const many = pageQuery(sel, true)
+    const manyPlan = await plan(many.sql, many.params)
+    expect(manyPlan).toMatch(/SCAN c USING (COVERING )?INDEX contacts_by_created/)
+    expect(manyPlan).not.toContain('TEMP B-TREE FOR ORDER BY')
+    const few = pageQuery(sel, false)
+    expect(await plan(few.sql, few.params)).toMatch(
+      /SEARCH contact_labels USING COVERING INDEX contact_labels_by_label/
+    )
+  })
+
   it('finds a duplicate by email through the email_norm index', async () => {
     const p = await plan(
       `SELECT e.contact_id FROM contact_emails e JOIN contacts c ON c.id = e.contact_id
