@@ -11,7 +11,7 @@ import { CONSOLE_BUDGET_GZIP_BYTES, buildConsole } from './lib/console-bundle.ts
 import { withLocalBin } from './lib/run.ts'
 import { BUDGET_GZIP_BYTES, buildWidget } from './lib/widget-bundle.ts'
 
-const WORKER_BUDGET_GZIP_BYTES = 250 * 1024
+const WORKER_BUDGET_GZIP_BYTES = 120 * 1024
 const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`
 
 // Written, not only measured: the worker's dry-run deploy below needs dist/public for its assets.

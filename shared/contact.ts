@@ -2,23 +2,25 @@
  * @module
  * The contact in the Wix Contacts v4 JSON shape, as the admin API returns it.
  */
-import * as z from 'zod'
+import * as z from './zod.ts'
 
 const isoDate = z.iso.datetime()
+const text = (max: number) => z.string().check(z.maxLength(max))
+const optionalText = (max: number) => z.optional(text(max))
 
 export const contactEmailSchema = z.object({
   id: z.string(),
   tag: z.enum(['UNTAGGED', 'MAIN', 'HOME', 'WORK']),
-  email: z.string().max(320),
+  email: text(320),
   primary: z.boolean(),
 })
 
 export const contactPhoneSchema = z.object({
   id: z.string(),
   tag: z.enum(['UNTAGGED', 'MAIN', 'HOME', 'MOBILE', 'WORK', 'FAX']),
-  countryCode: z.string().length(2).optional(),
-  phone: z.string().max(50),
-  e164Phone: z.string().optional(),
+  countryCode: z.optional(z.string().check(z.length(2))),
+  phone: text(50),
+  e164Phone: z.optional(z.string()),
   primary: z.boolean(),
 })
 
@@ -26,30 +28,32 @@ export const contactAddressSchema = z.object({
   id: z.string(),
   tag: z.enum(['UNTAGGED', 'HOME', 'WORK', 'BILLING', 'SHIPPING']),
   address: z.object({
-    country: z.string().optional(),
-    subdivision: z.string().max(100).optional(),
-    city: z.string().max(1000).optional(),
-    postalCode: z.string().max(100).optional(),
-    addressLine: z.string().max(1000).optional(),
-    addressLine2: z.string().max(1000).optional(),
+    country: z.optional(z.string()),
+    subdivision: optionalText(100),
+    city: optionalText(1000),
+    postalCode: optionalText(100),
+    addressLine: optionalText(1000),
+    addressLine2: optionalText(1000),
   }),
 })
 
 export const extendedValueSchema = z.union([z.string(), z.number()])
 
+/** `{ items: [...] }` with at most `max` items. */
+const items = <T extends z.core.$ZodType>(item: T, max: number) =>
+  z.object({ items: z.array(item).check(z.maxLength(max)) })
+
 export const contactInfoSchema = z.object({
-  name: z
-    .object({ first: z.string().max(1000).optional(), last: z.string().max(1000).optional() })
-    .optional(),
-  emails: z.object({ items: z.array(contactEmailSchema).max(50) }).optional(),
-  phones: z.object({ items: z.array(contactPhoneSchema).max(50) }).optional(),
-  addresses: z.object({ items: z.array(contactAddressSchema).max(50) }).optional(),
-  company: z.string().max(1000).optional(),
-  jobTitle: z.string().max(1000).optional(),
-  birthdate: z.iso.date().optional(),
-  locale: z.string().optional(),
-  labelKeys: z.object({ items: z.array(z.string()).max(2000) }).optional(),
-  extendedFields: z.object({ items: z.record(z.string(), extendedValueSchema) }).optional(),
+  name: z.optional(z.object({ first: optionalText(1000), last: optionalText(1000) })),
+  emails: z.optional(items(contactEmailSchema, 50)),
+  phones: z.optional(items(contactPhoneSchema, 50)),
+  addresses: z.optional(items(contactAddressSchema, 50)),
+  company: optionalText(1000),
+  jobTitle: optionalText(1000),
+  birthdate: z.optional(z.iso.date()),
+  locale: z.optional(z.string()),
+  labelKeys: z.optional(items(z.string(), 2000)),
+  extendedFields: z.optional(z.object({ items: z.record(z.string(), extendedValueSchema) })),
 })
 
 export const ACTIVITY_TYPES = [
@@ -61,16 +65,20 @@ export const ACTIVITY_TYPES = [
 
 export const contactSchema = z.object({
   id: z.string(),
-  revision: z.number().int().positive(),
-  source: z.object({ sourceType: z.string(), appId: z.string().optional() }),
+  revision: z.int().check(z.positive()),
+  source: z.object({ sourceType: z.string(), appId: z.optional(z.string()) }),
   createdDate: isoDate,
   updatedDate: isoDate,
   lastActivity: z.object({ activityDate: isoDate, activityType: z.string() }),
-  primaryInfo: z.object({ email: z.string().optional(), phone: z.string().optional() }),
-  primaryEmail: z
-    .object({ email: z.string(), subscriptionStatus: z.string(), deliverabilityStatus: z.string() })
-    .optional(),
-  primaryPhone: contactPhoneSchema.omit({ id: true, tag: true, primary: true }).optional(),
+  primaryInfo: z.object({ email: z.optional(z.string()), phone: z.optional(z.string()) }),
+  primaryEmail: z.optional(
+    z.object({
+      email: z.string(),
+      subscriptionStatus: z.string(),
+      deliverabilityStatus: z.string(),
+    })
+  ),
+  primaryPhone: z.optional(z.omit(contactPhoneSchema, { id: true, tag: true, primary: true })),
   info: contactInfoSchema,
 })
 
@@ -125,82 +133,79 @@ export const EMAIL_TAGS = ['UNTAGGED', 'MAIN', 'HOME', 'WORK'] as const
 export const PHONE_TAGS = ['UNTAGGED', 'MAIN', 'HOME', 'MOBILE', 'WORK', 'FAX'] as const
 export const ADDRESS_TAGS = ['UNTAGGED', 'HOME', 'WORK', 'BILLING', 'SHIPPING'] as const
 
-const text1000 = z.string().max(1000)
+const COUNTRY_CODE = 'Use an ISO 3166 alpha-2 country code'
+const itemId = optionalText(100)
+const required = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max))
 
 export const contactInfoInputSchema = z.strictObject({
-  name: z.object({ first: text1000.optional(), last: text1000.optional() }).optional(),
-  emails: z
-    .object({
-      items: z
-        .array(
-          z.object({
-            id: z.string().max(100).optional(),
-            tag: z.enum(EMAIL_TAGS).default('UNTAGGED'),
-            email: z.string().trim().min(1).max(320),
-            primary: z.boolean().optional(),
-          })
+  name: z.optional(z.object({ first: optionalText(1000), last: optionalText(1000) })),
+  emails: z.optional(
+    items(
+      z.object({
+        id: itemId,
+        tag: z._default(z.enum(EMAIL_TAGS), 'UNTAGGED'),
+        email: required(320),
+        primary: z.optional(z.boolean()),
+      }),
+      50
+    )
+  ),
+  phones: z.optional(
+    items(
+      z.object({
+        id: itemId,
+        tag: z._default(z.enum(PHONE_TAGS), 'UNTAGGED'),
+        countryCode: z.optional(
+          z.string().check(z.regex(/^[A-Za-z]{2}$/, COUNTRY_CODE), z.toUpperCase())
+        ),
+        phone: required(50),
+        primary: z.optional(z.boolean()),
+      }),
+      50
+    )
+  ),
+  addresses: z.optional(
+    items(
+      z.object({
+        id: itemId,
+        tag: z._default(z.enum(ADDRESS_TAGS), 'UNTAGGED'),
+        address: z.strictObject({
+          country: z.optional(z.string().check(z.regex(/^[A-Z]{2}$/, COUNTRY_CODE))),
+          subdivision: optionalText(100),
+          city: optionalText(1000),
+          postalCode: optionalText(100),
+          addressLine: optionalText(1000),
+          addressLine2: optionalText(1000),
+          streetAddress: z.optional(
+            z.object({ number: optionalText(100), name: optionalText(1000) })
+          ),
+        }),
+      }),
+      50
+    )
+  ),
+  company: optionalText(1000),
+  jobTitle: optionalText(1000),
+  birthdate: z.optional(z.iso.date()),
+  locale: z.optional(
+    z
+      .string()
+      .check(
+        z.regex(
+          /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/,
+          'Use an IETF BCP 47 language tag such as en-us'
         )
-        .max(50),
+      )
+  ),
+  labelKeys: z.optional(items(z.string().check(z.minLength(1), z.maxLength(80)), 2000)),
+  extendedFields: z.optional(
+    z.object({
+      items: z.record(
+        z.string().check(z.minLength(1), z.maxLength(80)),
+        z.union([text(1000), z.number()])
+      ),
     })
-    .optional(),
-  phones: z
-    .object({
-      items: z
-        .array(
-          z.object({
-            id: z.string().max(100).optional(),
-            tag: z.enum(PHONE_TAGS).default('UNTAGGED'),
-            countryCode: z
-              .string()
-              .regex(/^[A-Za-z]{2}$/, 'Use an ISO 3166 alpha-2 country code')
-              .transform((c) => c.toUpperCase())
-              .optional(),
-            phone: z.string().trim().min(1).max(50),
-            primary: z.boolean().optional(),
-          })
-        )
-        .max(50),
-    })
-    .optional(),
-  addresses: z
-    .object({
-      items: z
-        .array(
-          z.object({
-            id: z.string().max(100).optional(),
-            tag: z.enum(ADDRESS_TAGS).default('UNTAGGED'),
-            address: z.strictObject({
-              country: z
-                .string()
-                .regex(/^[A-Z]{2}$/, 'Use an ISO 3166 alpha-2 country code')
-                .optional(),
-              subdivision: z.string().max(100).optional(),
-              city: text1000.optional(),
-              postalCode: z.string().max(100).optional(),
-              addressLine: text1000.optional(),
-              addressLine2: text1000.optional(),
-              streetAddress: z
-                .object({ number: z.string().max(100).optional(), name: text1000.optional() })
-                .optional(),
-            }),
-          })
-        )
-        .max(50),
-    })
-    .optional(),
-  company: text1000.optional(),
-  jobTitle: text1000.optional(),
-  birthdate: z.iso.date().optional(),
-  locale: z
-    .string()
-    .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, 'Use an IETF BCP 47 language tag such as en-us')
-    .optional(),
-  labelKeys: z.object({ items: z.array(z.string().min(1).max(80)).max(2000) }).optional(),
-  extendedFields: z
-    .object({
-      items: z.record(z.string().min(1).max(80), z.union([z.string().max(1000), z.number()])),
-    })
-    .optional(),
+  ),
 })
 
 export type ContactInfoInput = z.infer<typeof contactInfoInputSchema>

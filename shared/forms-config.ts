@@ -2,7 +2,7 @@
  * @module
  * The site owner's form configuration (`forms.config.ts`): its schema and `defineForms`.
  */
-import * as z from 'zod'
+import * as z from './zod.ts'
 import type { CountryCode } from 'libphonenumber-js'
 import { getCountries } from 'libphonenumber-js/min'
 import { isValidEmail } from './email.ts'
@@ -23,7 +23,10 @@ export type ContactTarget = (typeof CONTACT_TARGETS)[number]
 export const FIELD_TYPES = ['email', 'tel', 'text', 'textarea', 'select', 'consent'] as const
 export type FieldType = (typeof FIELD_TYPES)[number]
 
-const displayName = z.string().trim().min(1).max(150)
+/** Text that may not be empty once trimmed. */
+const text = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max))
+
+const displayName = text(150)
 
 /** Per-minute submission limits of the rate-limit bindings in wrangler.toml (keep them in step). */
 export const RATE_LIMIT_DEFAULTS = { perAddress: 20, perEmail: 5 } as const
@@ -31,38 +34,41 @@ export const RATE_LIMIT_DEFAULTS = { perAddress: 20, perEmail: 5 } as const
 export const ON_DUPLICATE = ['append', 'overwrite'] as const
 export type OnDuplicate = (typeof ON_DUPLICATE)[number]
 
+/** Text from 1 to `max` characters, kept as written. */
+const word = (max: number) => z.string().check(z.minLength(1), z.maxLength(max))
+const upTo = (max: number) => z.string().check(z.maxLength(max))
+
 const extendedFieldTarget = z.strictObject({
   extendedField: displayName,
-  dataType: z.enum(EXTENDED_FIELD_DATA_TYPES).default('TEXT'),
+  dataType: z._default(z.enum(EXTENDED_FIELD_DATA_TYPES), 'TEXT'),
   /**
    * What a returning visitor's value does to this field when the contact has one already; the
    * form's `onDuplicate` unless set (say `overwrite` on an append form, for the latest message).
    */
-  onDuplicate: z.enum(ON_DUPLICATE).optional(),
+  onDuplicate: z.optional(z.enum(ON_DUPLICATE)),
 })
 
-const option = z.union([
-  z.string().min(1).max(200),
-  z.strictObject({ value: z.string().min(1).max(200), label: z.string().min(1).max(200) }),
-])
+const option = z.union([word(200), z.strictObject({ value: word(200), label: word(200) })])
 
 const fieldSchema = z.strictObject({
   name: z
     .string()
-    .regex(
-      /^[A-Za-z][A-Za-z0-9_]{0,63}$/,
-      'must start with a letter and use only letters, digits and _'
+    .check(
+      z.regex(
+        /^[A-Za-z][A-Za-z0-9_]{0,63}$/,
+        'must start with a letter and use only letters, digits and _'
+      )
     ),
   type: z.enum(FIELD_TYPES),
-  label: z.string().trim().min(1).max(1000),
-  required: z.boolean().default(false),
-  maxLength: z.number().int().positive().max(10_000).optional(),
-  placeholder: z.string().max(200).optional(),
-  autocomplete: z.string().max(100).optional(),
-  options: z.array(option).min(1).max(200).optional(),
-  maps: z.union([z.enum(CONTACT_TARGETS), extendedFieldTarget]).optional(),
+  label: text(1000),
+  required: z._default(z.boolean(), false),
+  maxLength: z.optional(z.int().check(z.positive(), z.lte(10_000))),
+  placeholder: z.optional(upTo(200)),
+  autocomplete: z.optional(upTo(100)),
+  options: z.optional(z.array(option).check(z.minLength(1), z.maxLength(200))),
+  maps: z.optional(z.union([z.enum(CONTACT_TARGETS), extendedFieldTarget])),
   /** For a consent field: the version of the text the visitor agrees to. */
-  version: z.string().min(1).max(100).optional(),
+  version: z.optional(word(100)),
 })
 
 /** Page context a form can copy into extended fields (TEXT), e.g. `{ utm_source: 'UTM source' }`. */
@@ -79,11 +85,11 @@ export type ContextKey = (typeof CONTEXT_KEYS)[number]
 
 const constantExtendedField = z.strictObject({
   displayName,
-  dataType: z.enum(EXTENDED_FIELD_DATA_TYPES).default('TEXT'),
-  value: z.union([z.string().max(1000), z.number()]),
+  dataType: z._default(z.enum(EXTENDED_FIELD_DATA_TYPES), 'TEXT'),
+  value: z.union([upTo(1000), z.number()]),
 })
 
-const origin = z.string().refine(isOrigin, 'must be an origin such as https://example.com')
+const origin = z.string().check(z.refine(isOrigin, 'must be an origin such as https://example.com'))
 
 const countries = new Set<string>(getCountries())
 
@@ -103,208 +109,220 @@ const notifySchema = z
   .strictObject({
     email: z
       .array(
-        z.string().refine(isMailboxAddress, {
-          error: (issue) => `${JSON.stringify(issue.input)} is not an email address`,
-        })
+        z.string().check(
+          z.refine(isMailboxAddress, {
+            error: (issue) => `${JSON.stringify(issue.input)} is not an email address`,
+          })
+        )
       )
-      .min(1, 'name at least one address')
-      .max(20),
+      .check(z.minLength(1, 'name at least one address'), z.maxLength(20)),
     /** An email as each lead arrives (default); `false` for the digest alone. */
-    instant: z.boolean().default(true),
+    instant: z._default(z.boolean(), true),
     /** A summary of each day's leads, sent after the day ends; none for a day without leads. */
-    digest: z.enum(['daily']).optional(),
+    digest: z.optional(z.enum(['daily'])),
     /** Where the digest's days begin and end, and how its times read (IANA name). */
-    timeZone: z
-      .string()
-      .refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin')
-      .default('UTC'),
+    timeZone: z._default(
+      z.string().check(z.refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin')),
+      'UTC'
+    ),
   })
-  .superRefine((notify, ctx) => {
-    const seen = new Set<string>()
-    notify.email.forEach((address, i) => {
-      const key = address.toLowerCase()
-      if (seen.has(key))
+  .check(
+    z.superRefine((notify, ctx) => {
+      const seen = new Set<string>()
+      notify.email.forEach((address, i) => {
+        const key = address.toLowerCase()
+        if (seen.has(key))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['email', i],
+            message: `"${address}" is listed twice`,
+          })
+        seen.add(key)
+      })
+      if (!notify.instant && !notify.digest)
         ctx.addIssue({
           code: 'custom',
-          path: ['email', i],
-          message: `"${address}" is listed twice`,
+          path: ['instant'],
+          message: "with instant: false, set digest: 'daily', or no email is ever sent",
         })
-      seen.add(key)
     })
-    if (!notify.instant && !notify.digest)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['instant'],
-        message: "with instant: false, set digest: 'daily', or no email is ever sent",
-      })
-  })
+  )
 
 const formSchema = z
   .strictObject({
-    title: z.string().trim().min(1).max(200),
-    description: z.string().max(1000).optional(),
-    allowedOrigins: z.array(origin).default([]),
-    fields: z.array(fieldSchema).min(1).max(50),
-    labels: z.array(z.string().trim().min(1).max(180)).max(20).default([]),
-    extendedFields: z.array(constantExtendedField).max(20).default([]),
-    contextFields: z.partialRecord(z.enum(CONTEXT_KEYS), displayName).default({}),
-    onDuplicate: z.enum(ON_DUPLICATE).default('append'),
-    submitLabel: z.string().trim().min(1).max(100).default('Send'),
-    successMessage: z.string().trim().min(1).max(1000).default('Thank you. We will be in touch.'),
-    redirectUrl: z.url({ protocol: /^https?$/ }).optional(),
-    spam: z
-      .strictObject({
-        /** A trap field people never see: `true` (named "website"), a field name, or `false`. */
-        honeypot: z
-          .union([z.boolean(), z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/)])
-          .default(true),
-        /** Submissions faster than this after the form was served are treated as bots. */
-        minFillSeconds: z.number().min(0).max(600).default(2),
-        /** How long the signed render token of a served form stays valid. */
-        tokenMaxAgeHours: z.number().positive().max(168).default(24),
-        /**
-         * Accept the no-JavaScript fallback form, which carries no render token and no Turnstile
-         * answer. Default: yes, unless the form uses Turnstile.
-         */
-        allowFallback: z.boolean().optional(),
-        /** Cloudflare Turnstile, verified with siteverify (secret: TURNSTILE_SECRET_KEY). */
-        turnstile: z
-          .strictObject({
-            siteKey: z.string().min(1).max(100),
-            action: z
-              .string()
-              .regex(/^[\w-]{1,32}$/)
-              .default('contact-form'),
-          })
-          .optional(),
-      })
-      .default({ honeypot: true, minFillSeconds: 2, tokenMaxAgeHours: 24 })
-      .transform((spam) => ({ ...spam, allowFallback: spam.allowFallback ?? !spam.turnstile })),
+    title: text(200),
+    description: z.optional(upTo(1000)),
+    allowedOrigins: z._default(z.array(origin), []),
+    fields: z.array(fieldSchema).check(z.minLength(1), z.maxLength(50)),
+    labels: z._default(z.array(text(180)).check(z.maxLength(20)), []),
+    extendedFields: z._default(z.array(constantExtendedField).check(z.maxLength(20)), []),
+    contextFields: z._default(z.partialRecord(z.enum(CONTEXT_KEYS), displayName), {}),
+    onDuplicate: z._default(z.enum(ON_DUPLICATE), 'append'),
+    submitLabel: z._default(text(100), 'Send'),
+    successMessage: z._default(text(1000), 'Thank you. We will be in touch.'),
+    redirectUrl: z.optional(z.url({ protocol: /^https?$/ })),
+    spam: z.pipe(
+      z._default(
+        z.strictObject({
+          /** A trap field people never see: `true` (named "website"), a field name, or `false`. */
+          honeypot: z._default(
+            z.union([z.boolean(), z.string().check(z.regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/))]),
+            true
+          ),
+          /** Submissions faster than this after the form was served are treated as bots. */
+          minFillSeconds: z._default(z.number().check(z.gte(0), z.lte(600)), 2),
+          /** How long the signed render token of a served form stays valid. */
+          tokenMaxAgeHours: z._default(z.number().check(z.positive(), z.lte(168)), 24),
+          /**
+           * Accept the no-JavaScript fallback form, which carries no render token and no Turnstile
+           * answer. Default: yes, unless the form uses Turnstile.
+           */
+          allowFallback: z.optional(z.boolean()),
+          /** Cloudflare Turnstile, verified with siteverify (secret: TURNSTILE_SECRET_KEY). */
+          turnstile: z.optional(
+            z.strictObject({
+              siteKey: word(100),
+              action: z._default(z.string().check(z.regex(/^[\w-]{1,32}$/)), 'contact-form'),
+            })
+          ),
+        }),
+        { honeypot: true, minFillSeconds: 2, tokenMaxAgeHours: 24 }
+      ),
+      z.transform((spam) => ({ ...spam, allowFallback: spam.allowFallback ?? !spam.turnstile }))
+    ),
     /**
      * Per-minute limits: a lower one per address than the binding's 20 (counted exactly in D1),
      * and another per email than 5.
      */
-    rateLimit: z
-      .strictObject({
-        perAddress: z
-          .number()
-          .int()
-          .min(1)
-          .max(
-            RATE_LIMIT_DEFAULTS.perAddress,
-            `at most ${RATE_LIMIT_DEFAULTS.perAddress}; raise SUBMIT_BY_ADDRESS in wrangler.toml for more`
-          )
-          .optional(),
-        perEmail: z.number().int().min(1).max(1000).optional(),
-      })
-      .default({}),
-    notify: notifySchema.optional(),
+    rateLimit: z._default(
+      z.strictObject({
+        perAddress: z.optional(
+          z
+            .int()
+            .check(
+              z.gte(1),
+              z.lte(
+                RATE_LIMIT_DEFAULTS.perAddress,
+                `at most ${RATE_LIMIT_DEFAULTS.perAddress}; raise SUBMIT_BY_ADDRESS in wrangler.toml for more`
+              )
+            )
+        ),
+        perEmail: z.optional(z.int().check(z.gte(1), z.lte(1000))),
+      }),
+      {}
+    ),
+    notify: z.optional(notifySchema),
     /** How phone numbers typed without a country code are read (ISO 3166 alpha-2). */
-    defaultCountry: z
-      .string()
-      .refine((c) => countries.has(c), 'must be an ISO 3166 alpha-2 country code such as US')
-      .optional(),
+    defaultCountry: z.optional(
+      z
+        .string()
+        .check(
+          z.refine((c) => countries.has(c), 'must be an ISO 3166 alpha-2 country code such as US')
+        )
+    ),
   })
-  .superRefine((form, ctx) => {
-    const seen = new Set<string>()
-    const mapped = new Set<string>()
-    form.fields.forEach((field, i) => {
-      const at = (key: string) => ['fields', i, key]
-      if (seen.has(field.name))
-        ctx.addIssue({ code: 'custom', path: at('name'), message: 'is used twice' })
-      seen.add(field.name)
-      if (field.type === 'select' && !field.options) {
-        ctx.addIssue({
-          code: 'custom',
-          path: at('options'),
-          message: 'a select field needs options',
-        })
-      }
-      if (field.type !== 'select' && field.options) {
-        ctx.addIssue({
-          code: 'custom',
-          path: at('options'),
-          message: 'only a select field has options',
-        })
-      }
-      if (field.type === 'consent') {
-        if (!field.version) {
+  .check(
+    z.superRefine((form, ctx) => {
+      const seen = new Set<string>()
+      const mapped = new Set<string>()
+      form.fields.forEach((field, i) => {
+        const at = (key: string) => ['fields', i, key]
+        if (seen.has(field.name))
+          ctx.addIssue({ code: 'custom', path: at('name'), message: 'is used twice' })
+        seen.add(field.name)
+        if (field.type === 'select' && !field.options) {
           ctx.addIssue({
             code: 'custom',
-            path: at('version'),
-            message: 'a consent field needs the version of its text',
+            path: at('options'),
+            message: 'a select field needs options',
           })
         }
-        if (field.maps)
+        if (field.type !== 'select' && field.options) {
+          ctx.addIssue({
+            code: 'custom',
+            path: at('options'),
+            message: 'only a select field has options',
+          })
+        }
+        if (field.type === 'consent') {
+          if (!field.version) {
+            ctx.addIssue({
+              code: 'custom',
+              path: at('version'),
+              message: 'a consent field needs the version of its text',
+            })
+          }
+          if (field.maps)
+            ctx.addIssue({
+              code: 'custom',
+              path: at('maps'),
+              message: 'a consent field maps to nothing',
+            })
+        }
+        const expected = EXPECTED_TYPE[typeof field.maps === 'string' ? field.maps : '']
+        if (expected && field.type !== expected) {
           ctx.addIssue({
             code: 'custom',
             path: at('maps'),
-            message: 'a consent field maps to nothing',
+            message: `maps to ${field.maps}, so its type must be "${expected}"`,
           })
-      }
-      const expected = EXPECTED_TYPE[typeof field.maps === 'string' ? field.maps : '']
-      if (expected && field.type !== expected) {
+        }
+        const target = typeof field.maps === 'string' ? field.maps : field.maps?.extendedField
+        if (target) {
+          if (mapped.has(target))
+            ctx.addIssue({
+              code: 'custom',
+              path: at('maps'),
+              message: `"${target}" is filled by another field too`,
+            })
+          mapped.add(target)
+        }
+      })
+      const trap = honeypotName(form.spam.honeypot, form.fields)
+      if (typeof form.spam.honeypot === 'string' && form.fields.some((f) => f.name === trap)) {
         ctx.addIssue({
           code: 'custom',
-          path: at('maps'),
-          message: `maps to ${field.maps}, so its type must be "${expected}"`,
+          path: ['spam', 'honeypot'],
+          message: `"${trap}" is also a real field`,
         })
       }
-      const target = typeof field.maps === 'string' ? field.maps : field.maps?.extendedField
-      if (target) {
-        if (mapped.has(target))
+      if (!form.fields.some((f) => f.maps === 'email' || f.maps === 'phone')) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['fields'],
+          message: 'a form needs a field that maps to email or phone, to find the contact',
+        })
+      }
+      for (const [key, name] of Object.entries(form.contextFields)) {
+        if (mapped.has(name!))
           ctx.addIssue({
             code: 'custom',
-            path: at('maps'),
-            message: `"${target}" is filled by another field too`,
+            path: ['contextFields', key],
+            message: `"${name}" is filled by another field too`,
           })
-        mapped.add(target)
+        mapped.add(name!)
       }
-    })
-    const trap = honeypotName(form.spam.honeypot, form.fields)
-    if (typeof form.spam.honeypot === 'string' && form.fields.some((f) => f.name === trap)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['spam', 'honeypot'],
-        message: `"${trap}" is also a real field`,
+      form.extendedFields.forEach((constant, i) => {
+        if (mapped.has(constant.displayName)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['extendedFields', i, 'displayName'],
+            message: 'is also filled by a field',
+          })
+        }
+        const problem = checkExtendedValue(constant.dataType, constant.value)
+        if (problem)
+          ctx.addIssue({ code: 'custom', path: ['extendedFields', i, 'value'], message: problem })
       })
-    }
-    if (!form.fields.some((f) => f.maps === 'email' || f.maps === 'phone')) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['fields'],
-        message: 'a form needs a field that maps to email or phone, to find the contact',
-      })
-    }
-    for (const [key, name] of Object.entries(form.contextFields)) {
-      if (mapped.has(name!))
-        ctx.addIssue({
-          code: 'custom',
-          path: ['contextFields', key],
-          message: `"${name}" is filled by another field too`,
-        })
-      mapped.add(name!)
-    }
-    form.extendedFields.forEach((constant, i) => {
-      if (mapped.has(constant.displayName)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['extendedFields', i, 'displayName'],
-          message: 'is also filled by a field',
-        })
-      }
-      const problem = checkExtendedValue(constant.dataType, constant.value)
-      if (problem)
-        ctx.addIssue({ code: 'custom', path: ['extendedFields', i, 'value'], message: problem })
     })
-  })
+  )
 
 const EXPECTED_TYPE: Record<string, FieldType> = { email: 'email', phone: 'tel' }
 
 /** What a form id may be: its key in forms.config.ts. */
 export const formIdSchema = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'form ids use lower-case letters, digits and -')
+  .check(z.regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'form ids use lower-case letters, digits and -'))
 
 const formsSchema = z.record(formIdSchema, formSchema)
 

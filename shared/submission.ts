@@ -3,7 +3,7 @@
  * The submission payload (`POST /v1/forms/:formId/submissions`) and the schema that checks it,
  * built from a form's field list so the server enforces exactly what the widget shows.
  */
-import * as z from 'zod'
+import * as z from './zod.ts'
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/min'
 import { cleanEmail, isValidEmail } from './email.ts'
 import { coerceExtendedValue } from './extended-values.ts'
@@ -30,14 +30,16 @@ export interface SubmissionPayload {
   honeypot?: string
 }
 
-const httpUrl = z.url({ protocol: /^https?$/ }).max(2048)
+const httpUrl = z.url({ protocol: /^https?$/ }).check(z.maxLength(2048))
 
 const contextSchema = z.strictObject({
-  pageUrl: httpUrl.optional(),
-  referrer: z.union([httpUrl, z.literal('')]).optional(),
-  utm: z
-    .strictObject(Object.fromEntries(UTM_KEYS.map((k) => [k, z.string().max(200).optional()])))
-    .optional(),
+  pageUrl: z.optional(httpUrl),
+  referrer: z.optional(z.union([httpUrl, z.literal('')])),
+  utm: z.optional(
+    z.strictObject(
+      Object.fromEntries(UTM_KEYS.map((k) => [k, z.optional(z.string().check(z.maxLength(200)))]))
+    )
+  ),
 })
 
 /** A value after validation: text trimmed, phone parsed, consent as a boolean. */
@@ -105,14 +107,14 @@ export function submissionSchema(form: FormConfig) {
 const schemas = new WeakMap<FormConfig, ReturnType<typeof buildSubmissionSchema>>()
 
 function buildSubmissionSchema(form: FormConfig) {
-  const shape: Record<string, z.ZodType<CleanValue | undefined>> = {}
+  const shape: Record<string, z.ZodMiniType<CleanValue | undefined>> = {}
   for (const field of form.fields) shape[field.name] = valueSchema(field, form)
   return z.strictObject({
     values: z.strictObject(shape),
-    context: contextSchema.default({}),
-    token: z.string().max(4096).optional(),
+    context: z._default(contextSchema, {}),
+    token: z.optional(z.string().check(z.maxLength(4096))),
     /** The trap field's value, when the definition describes a honeypot (people leave it empty). */
-    honeypot: z.string().max(1000).optional(),
+    honeypot: z.optional(z.string().check(z.maxLength(1000))),
   })
 }
 
@@ -121,58 +123,75 @@ function rule(violatedRule: ViolatedRule, params: Record<string, unknown> = {}) 
 }
 
 // A visitor's mistake is named by its message code (shared/messages.ts); toFieldViolations words it.
-function valueSchema(field: FieldConfig, form: FormConfig): z.ZodType<CleanValue | undefined> {
+function valueSchema(field: FieldConfig, form: FormConfig): z.ZodMiniType<CleanValue | undefined> {
   const missing: MessageCode = field.type === 'consent' ? 'consentRequired' : 'required'
   const required = { error: missing, ...rule('REQUIRED_FIELD') }
   if (field.type === 'consent') {
     const box = z.boolean({ error: 'Must be true or false' })
     return field.required
-      ? box.refine((v) => v, { message: missing, ...rule('REQUIRED_FIELD') })
-      : box.optional()
+      ? box.check(z.refine((v) => v, { message: missing, ...rule('REQUIRED_FIELD') }))
+      : z.optional(box)
   }
   const max = maxLengthOf(field)
   let text = z
     .string({ error: (iss) => (iss.input === undefined ? required.error : 'Must be text') })
-    .trim()
-  if (max) text = text.max(max, { message: 'tooLong' satisfies MessageCode })
-  const present = text.pipe(z.string().min(1, required)).pipe(typed(field, form))
+    .check(z.trim())
+  if (max) text = text.check(z.maxLength(max, { message: 'tooLong' satisfies MessageCode }))
+  const present = z.pipe(
+    z.pipe(text, z.string().check(z.minLength(1, required))),
+    typed(field, form)
+  )
   if (field.required) return present
   // An optional field left empty is simply absent.
-  return z.preprocess(
-    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
-    present.optional()
+  return z.pipe(
+    z.transform((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v)),
+    z.optional(present)
   )
 }
 
-function typed(field: FieldConfig, form: FormConfig): z.ZodType<CleanValue, string> {
+function typed(field: FieldConfig, form: FormConfig): z.ZodMiniType<CleanValue, string> {
   switch (field.type) {
     case 'email':
-      return z
-        .string()
-        .refine(isValidEmail, { message: 'invalidEmail', ...rule('FORMAT') })
-        .transform(cleanEmail)
+      return z.pipe(
+        z.string().check(z.refine(isValidEmail, { message: 'invalidEmail', ...rule('FORMAT') })),
+        z.transform(cleanEmail)
+      )
     case 'tel':
-      return z.string().transform((raw, ctx) => {
-        const phone = parsePhone(raw, form.defaultCountry as CountryCode | undefined)
-        if (phone) return phone
-        ctx.addIssue({ code: 'custom', message: 'invalidPhone', ...rule('FORMAT') })
-        return z.NEVER
-      })
+      return z.pipe(
+        z.string(),
+        z.transform((raw, ctx) => {
+          const phone = parsePhone(raw, form.defaultCountry as CountryCode | undefined)
+          if (phone) return phone
+          ctx.issues.push({
+            code: 'custom',
+            message: 'invalidPhone',
+            input: raw,
+            ...rule('FORMAT'),
+          })
+          return z.NEVER
+        })
+      )
     case 'select': {
       const values = (optionsOf(field) ?? []).map((o) => o.value)
-      return z.string().refine((v) => values.includes(v), {
-        message: 'invalidOption',
-        ...rule('INVALID_ENUM_VALUE'),
-      })
+      return z.string().check(
+        z.refine((v) => values.includes(v), {
+          message: 'invalidOption',
+          ...rule('INVALID_ENUM_VALUE'),
+        })
+      )
     }
     default: {
       const target = field.maps
       if (typeof target === 'object' && target.dataType !== 'TEXT') {
         const { dataType } = target
-        return z.string().refine((v) => coerceExtendedValue(dataType, v) !== undefined, {
-          message: 'invalidValue',
-          ...rule('FORMAT', { type: dataType === 'URL' ? 'web address' : dataType.toLowerCase() }),
-        })
+        return z.string().check(
+          z.refine((v) => coerceExtendedValue(dataType, v) !== undefined, {
+            message: 'invalidValue',
+            ...rule('FORMAT', {
+              type: dataType === 'URL' ? 'web address' : dataType.toLowerCase(),
+            }),
+          })
+        )
       }
       return z.string()
     }

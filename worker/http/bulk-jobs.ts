@@ -5,16 +5,19 @@
  * never a job on other contacts than meant.
  */
 import { Hono } from 'hono'
-import * as z from 'zod'
+import * as z from '../../shared/zod.ts'
 import { contactInfoInputSchema } from '../../shared/contact.ts'
 import { getBulkJob, listBulkJobs, startBulkJob } from '../contacts/bulk-jobs.ts'
 import { jsonBody } from './middleware/validate.ts'
 
 const selection = {
-  filter: z.record(z.string(), z.unknown()).optional(),
-  search: z.string().trim().min(1).max(100).optional(),
+  filter: z.optional(z.record(z.string(), z.unknown())),
+  search: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(100))),
 }
-const labelKeys = z.array(z.string().min(1).max(80)).max(100).default([])
+const labelKeys = z._default(
+  z.array(z.string().check(z.minLength(1), z.maxLength(80))).check(z.maxLength(100)),
+  []
+)
 
 const deleteBody = z.strictObject(selection)
 const updateBody = z.strictObject({ ...selection, info: contactInfoInputSchema })

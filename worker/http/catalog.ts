@@ -4,7 +4,7 @@
  * tables; `catalogRoutes` builds either from a description of what differs.
  */
 import { Hono } from 'hono'
-import * as z from 'zod'
+import * as z from '../../shared/zod.ts'
 import { EXTENDED_FIELD_DATA_TYPES } from '../../shared/extended-values.ts'
 import {
   deleteEntry,
@@ -76,17 +76,18 @@ export const EXTENDED_FIELDS: CatalogApi = {
 
 export function catalogRoutes(api: CatalogApi) {
   const routes = new Hono<{ Bindings: Env }>()
-  const displayName = z.string().trim().min(1).max(api.maxName)
+  const displayName = z.string().check(z.trim(), z.minLength(1), z.maxLength(api.maxName))
+  const language = z.optional(z.string().check(z.maxLength(10)))
   const createBody = z.object({
     displayName,
-    language: z.string().max(10).optional(),
+    language,
     ...(api.kind === 'extended_fields'
-      ? { dataType: z.enum(EXTENDED_FIELD_DATA_TYPES).default('TEXT') }
+      ? { dataType: z._default(z.enum(EXTENDED_FIELD_DATA_TYPES), 'TEXT') }
       : {}),
   })
   const renameBody = z.object({
     [api.one]: z.object({ displayName }),
-    language: z.string().max(10).optional(),
+    language,
   })
   const listQuery = z.object({
     ...Object.fromEntries(Object.keys(LIST_FILTERS[api.kind]).map((name) => [name, textParam])),
@@ -97,7 +98,7 @@ export function catalogRoutes(api: CatalogApi) {
   })
   const catalogQueryBody = z.object({
     query: queryBody({}),
-    language: z.string().max(10).optional(),
+    language,
   })
 
   async function page(

@@ -11,7 +11,7 @@ import { Hono } from 'hono'
 import type { Context } from 'hono'
 import { deleteCookie, setCookie } from 'hono/cookie'
 import type { CookieOptions } from 'hono/utils/cookie'
-import * as z from 'zod'
+import * as z from '../../shared/zod.ts'
 import { applicationError } from '../../shared/api-error.ts'
 import { keyKind } from '../guards/admin-keys.ts'
 import { clientAddress } from '../guards/client-address.ts'
@@ -31,7 +31,7 @@ import {
 import { limitBody } from './middleware/limit-body.ts'
 import { jsonBody } from './middleware/validate.ts'
 
-const signInBody = z.strictObject({ key: z.string().min(1).max(1024) })
+const signInBody = z.strictObject({ key: z.string().check(z.minLength(1), z.maxLength(1024)) })
 
 export const consoleSessionRoutes = new Hono<{ Bindings: Env }>()
 

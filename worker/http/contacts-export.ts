@@ -6,7 +6,7 @@
  */
 import { Hono } from 'hono'
 import type { Context } from 'hono'
-import * as z from 'zod'
+import * as z from '../../shared/zod.ts'
 import { applicationError } from '../../shared/api-error.ts'
 import { formIdSchema } from '../../shared/forms-config.ts'
 import { requireForm } from '../configured-forms.ts'
@@ -15,21 +15,29 @@ import type { ExportSelection } from '../contacts/csv-export.ts'
 import { jsonBody, validate } from './middleware/validate.ts'
 import { listParam, textParam } from './query-params.ts'
 
-const search = z.string().trim().min(1).max(100)
-const ids = z.array(z.string().min(1).max(100)).max(MAX_EXPORT_IDS)
+const search = z.string().check(z.trim(), z.minLength(1), z.maxLength(100))
+const ids = z
+  .array(z.string().check(z.minLength(1), z.maxLength(100)))
+  .check(z.maxLength(MAX_EXPORT_IDS))
 
 const exportQuery = z.object({
   filter: textParam,
   // An empty `search=` (a console view without one) means no search.
-  search: textParam.transform((v) => v?.trim() || undefined).pipe(search.optional()),
-  ids: listParam.pipe(ids),
+  search: z.pipe(
+    z.pipe(
+      textParam,
+      z.transform((v) => v?.trim() || undefined)
+    ),
+    z.optional(search)
+  ),
+  ids: z.pipe(listParam, ids),
 })
 const exportBody = z.strictObject({
-  filter: z.record(z.string(), z.unknown()).optional(),
-  search: search.optional(),
-  ids: ids.optional(),
+  filter: z.optional(z.record(z.string(), z.unknown())),
+  search: z.optional(search),
+  ids: z.optional(ids),
 })
-const submissionsQuery = z.object({ formId: textParam.pipe(formIdSchema) })
+const submissionsQuery = z.object({ formId: z.pipe(textParam, formIdSchema) })
 
 /** `?filter=` is Query Contacts' filter as JSON text. */
 function parseFilter(text: string | undefined): Record<string, unknown> | undefined {

@@ -4,7 +4,7 @@
  * validates each request, calls the contact service, and answers.
  */
 import { Hono } from 'hono'
-import * as z from 'zod'
+import * as z from '../../shared/zod.ts'
 import { applicationError } from '../../shared/api-error.ts'
 import { contactInfoInputSchema } from '../../shared/contact.ts'
 import { parseJson } from '../capture/accept.ts'
@@ -33,34 +33,30 @@ import {
 const MAX_MERGE_SOURCES = 5
 
 const projectionQuery = z.object({ fields: listParam, fieldsets: listParam })
-const listQuery = projectionQuery.extend({
+const listQuery = z.extend(projectionQuery, {
   ...sortParams,
   'paging.limit': wholeNumberParam,
   'paging.offset': wholeNumberParam,
 })
 const contactQueryBody = z.object({
   query: queryBody({
-    fields: z.array(z.string()).optional(),
-    fieldsets: z.array(z.string()).optional(),
+    fields: z.optional(z.array(z.string())),
+    fieldsets: z.optional(z.array(z.string())),
   }),
-  search: z.string().max(100).optional(),
+  search: z.optional(z.string().check(z.maxLength(100))),
 })
-const createBody = z.object({
-  info: contactInfoInputSchema,
-  allowDuplicates: z.boolean().default(false),
-})
-const updateBody = z.object({
-  revision: z.number().int().positive(),
-  info: contactInfoInputSchema,
-  allowDuplicates: z.boolean().default(false),
-})
-const sourceIds = z.array(z.string().min(1).max(100)).min(1).max(MAX_MERGE_SOURCES)
-const mergeBody = z.object({
-  targetContactRevision: z.number().int().positive(),
-  sourceContactIds: sourceIds,
-})
+const revision = z.int().check(z.positive())
+const allowDuplicates = z._default(z.boolean(), false)
+const createBody = z.object({ info: contactInfoInputSchema, allowDuplicates })
+const updateBody = z.object({ revision, info: contactInfoInputSchema, allowDuplicates })
+const sourceIds = z
+  .array(z.string().check(z.minLength(1), z.maxLength(100)))
+  .check(z.minLength(1), z.maxLength(MAX_MERGE_SOURCES))
+const mergeBody = z.object({ targetContactRevision: revision, sourceContactIds: sourceIds })
 const previewMergeBody = z.object({ sourceContactIds: sourceIds })
-const labelKeys = z.array(z.string().min(1).max(80)).min(1).max(100)
+const labelKeys = z
+  .array(z.string().check(z.minLength(1), z.maxLength(80)))
+  .check(z.minLength(1), z.maxLength(100))
 const labelKeysBody = z.object({ labelKeys })
 const labelKeysQuery = z.object({ labelKeys: listParam })
 

@@ -4,7 +4,7 @@
  * `/contacts/v4/contacts/:id` would otherwise take `facets` for a contact id.
  */
 import { Hono } from 'hono'
-import * as z from 'zod'
+import * as z from '../../shared/zod.ts'
 import { applicationError } from '../../shared/api-error.ts'
 import { listFacets } from '../contacts/facets.ts'
 import type { ContactsFacet } from '../contacts/facets.ts'
@@ -20,15 +20,15 @@ const listQuery = z.object({
   language: textParam,
 })
 const queryBody = z.strictObject({
-  filter: z.record(z.string(), z.unknown()).optional(),
-  paging: z
-    .strictObject({
-      limit: z.number().int().optional(),
-      offset: z.number().int().min(0).default(0),
+  filter: z.optional(z.record(z.string(), z.unknown())),
+  paging: z.optional(
+    z.strictObject({
+      limit: z.optional(z.int()),
+      offset: z._default(z.int().check(z.gte(0)), 0),
     })
-    .optional(),
+  ),
   // Display names are the owner's own; there is nothing to translate.
-  language: z.string().max(20).optional(),
+  language: z.optional(z.string().check(z.maxLength(20))),
 })
 
 function page(facets: ContactsFacet[], limit = DEFAULT_LIMIT, offset = 0) {

@@ -9,7 +9,7 @@
  */
 import { Hono } from 'hono'
 import type { Context } from 'hono'
-import * as z from 'zod'
+import * as z from '../../shared/zod.ts'
 import { applicationError } from '../../shared/api-error.ts'
 import { IMPORT_LIMITS, IMPORT_ON_DUPLICATE } from '../../shared/contact-csv.ts'
 import { dryRunImport, previewImport, rejectedRowsCsv, startImport } from '../contacts/imports.ts'
@@ -20,34 +20,40 @@ import { textParam } from './query-params.ts'
 /** The uploads: their bodies are CSV files, limited by the import itself rather than the admin cap. */
 export const IMPORT_UPLOADS = ['/v1/contacts/imports', '/v1/contacts/imports/preview']
 
-const yes = z.preprocess(
-  (v) => (Array.isArray(v) ? v[0] : v),
-  z
-    .enum(['true', 'false', '1', '0'])
-    .optional()
-    .transform((v) => v === 'true' || v === '1')
-)
-const labels = z
-  .union([z.string(), z.array(z.string())])
-  .optional()
-  .transform((v) =>
-    [v ?? []]
-      .flat()
-      .map((s) => s.trim())
-      .filter(Boolean)
+const yes = z.pipe(
+  z.transform((v) => (Array.isArray(v) ? v[0] : v)),
+  z.pipe(
+    z.optional(z.enum(['true', 'false', '1', '0'])),
+    z.transform((v) => v === 'true' || v === '1')
   )
-  .pipe(z.array(z.string().max(180)).max(100))
+)
+const labels = z.pipe(
+  z.pipe(
+    z.optional(z.union([z.string(), z.array(z.string())])),
+    z.transform((v) =>
+      [v ?? []]
+        .flat()
+        .map((s) => s.trim())
+        .filter(Boolean)
+    )
+  ),
+  z.array(z.string().check(z.maxLength(180))).check(z.maxLength(100))
+)
 
 const importQuery = z.object({
   mapping: textParam,
   labels,
-  onDuplicate: textParam.pipe(z.enum(IMPORT_ON_DUPLICATE).default('append')),
-  defaultCountry: textParam.pipe(
-    z
-      .string()
-      .regex(/^[A-Za-z]{2}$/, 'Use an ISO 3166 alpha-2 country code, such as US')
-      .transform((s) => s.toUpperCase())
-      .optional()
+  onDuplicate: z.pipe(textParam, z._default(z.enum(IMPORT_ON_DUPLICATE), 'append')),
+  defaultCountry: z.pipe(
+    textParam,
+    z.optional(
+      z
+        .string()
+        .check(
+          z.regex(/^[A-Za-z]{2}$/, 'Use an ISO 3166 alpha-2 country code, such as US'),
+          z.toUpperCase()
+        )
+    )
   ),
   dryRun: yes,
 })

@@ -5,7 +5,7 @@
  */
 import { Hono } from 'hono'
 import type { MiddlewareHandler } from 'hono'
-import * as z from 'zod'
+import * as z from '../../shared/zod.ts'
 import { formIdSchema } from '../../shared/forms-config.ts'
 import { forms } from '../configured-forms.ts'
 import { listNotifications } from '../db/notifications.ts'
@@ -16,16 +16,18 @@ import { textParam, wholeNumberParam } from './query-params.ts'
 export const NOTIFICATION_STATUSES = ['queued', 'sending', 'sent', 'failed', 'skipped'] as const
 
 const limits = (min: number, max: number) =>
-  wholeNumberParam.refine((n) => n === undefined || (n >= min && n <= max), {
-    message: `must be from ${min} to ${max}`,
-    params: { violatedRule: 'VALIDATION' },
-  })
+  wholeNumberParam.check(
+    z.refine((n) => n === undefined || (n >= min && n <= max), {
+      message: `must be from ${min} to ${max}`,
+      params: { violatedRule: 'VALIDATION' },
+    })
+  )
 
 const listQuery = z.object({
-  status: textParam.pipe(z.enum(NOTIFICATION_STATUSES).optional()),
-  kind: textParam.pipe(z.enum(['lead', 'digest']).optional()),
-  formId: textParam.pipe(formIdSchema.optional()),
-  submissionId: textParam.pipe(z.string().min(1).max(100).optional()),
+  status: z.pipe(textParam, z.optional(z.enum(NOTIFICATION_STATUSES))),
+  kind: z.pipe(textParam, z.optional(z.enum(['lead', 'digest']))),
+  formId: z.pipe(textParam, z.optional(formIdSchema)),
+  submissionId: z.pipe(textParam, z.optional(z.string().check(z.minLength(1), z.maxLength(100)))),
   'paging.limit': limits(1, 1000),
   'paging.offset': limits(0, 1_000_000_000),
 })

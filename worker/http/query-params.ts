@@ -3,38 +3,37 @@
  * Query-string and query-body pieces shared by the list endpoints (Wix's `paging.limit=…&fields=…`
  * and `{ query: { filter, sort, paging } }` forms), as zod schemas for `validate()`.
  */
-import * as z from 'zod'
+import * as z from '../../shared/zod.ts'
 
 /** The first value of a parameter sent more than once. */
 const first = (v: unknown) => (Array.isArray(v) ? v[0] : v)
 
 /** A whole number from 0 to 1,000,000,000. */
-export const wholeNumberParam = z.preprocess(
-  first,
-  z
-    .string()
-    .regex(/^\d+$/, 'must be a whole number')
-    .transform(Number)
-    .refine((n) => Number.isSafeInteger(n) && n <= 1_000_000_000, {
-      message: 'must be a whole number',
-      params: { violatedRule: 'FORMAT' },
-    })
-    .optional()
+export const wholeNumberParam = z.pipe(
+  z.transform(first),
+  z.optional(
+    z.pipe(z.string().check(z.regex(/^\d+$/, 'must be a whole number')), z.transform(Number)).check(
+      z.refine((n) => Number.isSafeInteger(n) && n <= 1_000_000_000, {
+        message: 'must be a whole number',
+        params: { violatedRule: 'FORMAT' },
+      })
+    )
+  )
 )
 
 /** A text parameter (the first, if sent more than once). */
-export const textParam = z.preprocess(first, z.string().optional())
+export const textParam = z.pipe(z.transform(first), z.optional(z.string()))
 
 /** A list: repeated (`?fields=a&fields=b`) or comma-separated (`?fields=a,b`). */
-export const listParam = z
-  .union([z.string(), z.array(z.string())])
-  .optional()
-  .transform((v) =>
+export const listParam = z.pipe(
+  z.optional(z.union([z.string(), z.array(z.string())])),
+  z.transform((v) =>
     [v ?? []]
       .flat()
       .flatMap((s) => s.split(','))
       .filter(Boolean)
   )
+)
 
 /** `sort.fieldName` and `sort.order` (anything but DESC sorts ascending). */
 export const sortParams = {
@@ -52,25 +51,26 @@ export function sortParam(q: {
 }
 
 const sortSpec = z.object({
-  fieldName: z.string().max(200),
-  order: z.enum(['ASC', 'DESC']).default('ASC'),
+  fieldName: z.string().check(z.maxLength(200)),
+  order: z._default(z.enum(['ASC', 'DESC']), 'ASC'),
 })
 
 /**
  * The `query` of Wix's POST …/query bodies: filter, one sort (Wix documents an array of at most
  * one; one of its own examples sends a bare object), offset paging, and whatever `extra` adds.
  */
-export function queryBody<T extends z.ZodRawShape>(extra: T) {
-  return z
-    .object({
-      filter: z.record(z.string(), z.unknown()).optional(),
-      sort: z.union([z.array(sortSpec).max(1), sortSpec]).optional(),
-      paging: z
-        .object({ limit: z.number().int().optional(), offset: z.number().int().min(0).default(0) })
-        .optional(),
+export function queryBody<T extends z.core.$ZodShape>(extra: T) {
+  return z._default(
+    z.object({
+      filter: z.optional(z.record(z.string(), z.unknown())),
+      sort: z.optional(z.union([z.array(sortSpec).check(z.maxLength(1)), sortSpec])),
+      paging: z.optional(
+        z.object({ limit: z.optional(z.int()), offset: z._default(z.int().check(z.gte(0)), 0) })
+      ),
       ...extra,
-    })
-    .default({} as never)
+    }),
+    {} as never
+  )
 }
 
 /** The one sort of a query, whichever way it was sent. */

@@ -4,7 +4,7 @@
  * 30 days; restore ("not spam") runs one through the pipeline; delete drops it.
  */
 import { Hono } from 'hono'
-import * as z from 'zod'
+import * as z from '../../shared/zod.ts'
 import { applicationError } from '../../shared/api-error.ts'
 import { formIdSchema } from '../../shared/forms-config.ts'
 import { restoreSpam } from '../capture/spam-folder.ts'
@@ -16,7 +16,10 @@ import { textParam, wholeNumberParam } from './query-params.ts'
 const MAX_LIMIT = 1000
 
 const listQuery = z.object({
-  formId: z.preprocess((v) => (Array.isArray(v) ? v[0] : v), formIdSchema.optional()),
+  formId: z.pipe(
+    z.transform((v) => (Array.isArray(v) ? v[0] : v)),
+    z.optional(formIdSchema)
+  ),
   reason: textParam,
   'paging.limit': wholeNumberParam,
   'paging.offset': wholeNumberParam,

@@ -4,7 +4,7 @@
  * filtered and paged, a contact's submissions, and a retry of one whose contact is not written.
  */
 import { Hono } from 'hono'
-import * as z from 'zod'
+import * as z from '../../shared/zod.ts'
 import { retrySubmission } from '../capture/retry.ts'
 import { selectStore } from '../stores/select-store.ts'
 import { listSubmissions, selectSubmissionStatus } from '../db/submissions.ts'
@@ -23,18 +23,22 @@ const MAX_LIMIT = 1000
 const rule = (violatedRule: ViolatedRule) => ({ params: { violatedRule } })
 
 /** `status=pending,failed` or `status=pending&status=failed`; none means every status. */
-const statusParam = listParam.transform((list, ctx) => {
-  const unknown = list.filter((s) => !SUBMISSION_STATUSES.includes(s as SubmissionStatus))
-  if (unknown.length) {
-    ctx.addIssue({
-      code: 'custom',
-      message: `"${unknown[0]}" is not a status: use ${SUBMISSION_STATUSES.join(', ')}`,
-      ...rule('INVALID_ENUM_VALUE'),
-    })
-    return z.NEVER
-  }
-  return list as SubmissionStatus[]
-})
+const statusParam = z.pipe(
+  listParam,
+  z.transform((list, ctx) => {
+    const unknown = list.filter((s) => !SUBMISSION_STATUSES.includes(s as SubmissionStatus))
+    if (unknown.length) {
+      ctx.issues.push({
+        code: 'custom',
+        message: `"${unknown[0]}" is not a status: use ${SUBMISSION_STATUSES.join(', ')}`,
+        input: list,
+        ...rule('INVALID_ENUM_VALUE'),
+      })
+      return z.NEVER
+    }
+    return list as SubmissionStatus[]
+  })
+)
 
 const DAY = /^\d{4}-\d\d-\d\d$/
 const isDay = (s: string) => z.iso.date().safeParse(s).success
@@ -46,31 +50,37 @@ const isInstant = (s: string) => z.iso.datetime({ offset: true }).safeParse(s).s
  * `from` to the first millisecond it covers, `to` to the first one after it.
  */
 function dateParam(edge: 'from' | 'to') {
-  return textParam.transform((value, ctx) => {
-    if (value === undefined) return undefined
-    const day = DAY.test(value) && isDay(value)
-    if (!day && !isInstant(value)) {
-      ctx.addIssue({
-        code: 'custom',
-        message: 'must be a date (2026-11-01) or a date and time (2026-11-01T09:30:00Z)',
-        ...rule('FORMAT'),
-      })
-      return z.NEVER
-    }
-    const start = Date.parse(day ? `${value}T00:00:00.000Z` : value)
-    const after = edge === 'from' ? 0 : day ? 86_400_000 : 1
-    return new Date(start + after).toISOString()
-  })
+  return z.pipe(
+    textParam,
+    z.transform((value, ctx) => {
+      if (value === undefined) return undefined
+      const day = DAY.test(value) && isDay(value)
+      if (!day && !isInstant(value)) {
+        ctx.issues.push({
+          code: 'custom',
+          message: 'must be a date (2026-11-01) or a date and time (2026-11-01T09:30:00Z)',
+          input: value,
+          ...rule('FORMAT'),
+        })
+        return z.NEVER
+      }
+      const start = Date.parse(day ? `${value}T00:00:00.000Z` : value)
+      const after = edge === 'from' ? 0 : day ? 86_400_000 : 1
+      return new Date(start + after).toISOString()
+    })
+  )
 }
 
 const pageParam = (min: number, max: number) =>
-  wholeNumberParam.refine((n) => n === undefined || (n >= min && n <= max), {
-    message: `must be from ${min} to ${max}`,
-    ...rule('VALIDATION'),
-  })
+  wholeNumberParam.check(
+    z.refine((n) => n === undefined || (n >= min && n <= max), {
+      message: `must be from ${min} to ${max}`,
+      ...rule('VALIDATION'),
+    })
+  )
 
 const filters = {
-  formId: textParam.pipe(formIdSchema.optional()),
+  formId: z.pipe(textParam, z.optional(formIdSchema)),
   status: statusParam,
   'createdDate.from': dateParam('from'),
   'createdDate.to': dateParam('to'),
@@ -79,27 +89,29 @@ const filters = {
 }
 
 /** The query of a list, with the check that its date range is not upside down. */
-function listQuery<T extends z.ZodRawShape>(shape: T) {
-  return z.object(shape).refine(
-    (q) => {
-      const { 'createdDate.from': from, 'createdDate.to': before } = q as FilterQuery
-      return !from || !before || from < before
-    },
-    {
-      message: 'must not be before createdDate.from',
-      path: ['createdDate.to'],
-      ...rule('VALIDATION'),
-    }
+function listQuery<T extends z.core.$ZodShape>(shape: T) {
+  return z.object(shape).check(
+    z.refine(
+      (q) => {
+        const { 'createdDate.from': from, 'createdDate.to': before } = q as FilterQuery
+        return !from || !before || from < before
+      },
+      {
+        message: 'must not be before createdDate.from',
+        path: ['createdDate.to'],
+        ...rule('VALIDATION'),
+      }
+    )
   )
 }
 
 const filterQuery = listQuery(filters)
 const logQuery = listQuery({
   ...filters,
-  contactId: textParam.pipe(z.string().min(1).max(100).optional()),
+  contactId: z.pipe(textParam, z.optional(z.string().check(z.minLength(1), z.maxLength(100)))),
 })
 
-type FilterQuery = z.output<z.ZodObject<typeof filters>>
+type FilterQuery = z.output<z.ZodMiniObject<typeof filters>>
 
 async function listed(db: D1Database, q: FilterQuery, contactId: string | undefined) {
   const filter: SubmissionFilter = {

@@ -4,7 +4,7 @@
  * state and recent deliveries, the deliveries with attempts and failures, and a redelivery.
  */
 import { Hono } from 'hono'
-import * as z from 'zod'
+import * as z from '../../shared/zod.ts'
 import { applicationError } from '../../shared/api-error.ts'
 import { listDeliveries, requeueDelivery } from '../db/webhook-deliveries.ts'
 import { webhookEndpoints } from '../webhooks/endpoints.ts'
@@ -16,9 +16,9 @@ export const RECENT_DELIVERIES = 1000
 const DELIVERY_STATUSES = ['queued', 'sending', 'delivered', 'failed', 'disabled'] as const
 
 const listQuery = z.object({
-  status: z.enum(['queued', 'delivered', 'failed', 'disabled']).optional(),
-  'paging.limit': z.coerce.number().int().min(1).max(1000).default(100),
-  'paging.offset': z.coerce.number().int().min(0).default(0),
+  status: z.optional(z.enum(['queued', 'delivered', 'failed', 'disabled'])),
+  'paging.limit': z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(1000)), 100),
+  'paging.offset': z._default(z.coerce.number().check(z.int(), z.gte(0)), 0),
 })
 
 export const webhookRoutes = new Hono<{ Bindings: Env }>()

@@ -10,7 +10,7 @@
  * private networks in production is Cloudflare's egress, which does not reach them. The check
  * catches the names that are local by definition, and mistakes.
  */
-import * as z from 'zod'
+import * as z from '../../shared/zod.ts'
 
 export const EVENT_SLUGS = ['created', 'updated', 'deleted', 'merged', 'submitted'] as const
 
@@ -61,21 +61,23 @@ function problem(u: string, allowLoopback: boolean): string | undefined {
 
 const endpointSchema = (allowLoopback: boolean) =>
   z.strictObject({
-    url: z.url().superRefine((u, ctx) => {
-      const message = problem(u, allowLoopback)
-      if (message) ctx.addIssue({ code: 'custom', message })
-    }),
-    events: z
-      .array(z.union([z.literal('*'), z.enum(EVENT_SLUGS)]))
-      .min(1)
-      .default(['*']),
-    secret: z
-      .string()
-      .regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/, 'must be whsec_ followed by base64')
-      .refine((s) => {
+    url: z.url().check(
+      z.superRefine((u, ctx) => {
+        const message = problem(u, allowLoopback)
+        if (message) ctx.addIssue({ code: 'custom', message })
+      })
+    ),
+    events: z._default(
+      z.array(z.union([z.literal('*'), z.enum(EVENT_SLUGS)])).check(z.minLength(1)),
+      ['*']
+    ),
+    secret: z.string().check(
+      z.regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/, 'must be whsec_ followed by base64'),
+      z.refine((s) => {
         const bytes = atob(s.slice('whsec_'.length)).length
         return bytes >= 24 && bytes <= 64
-      }, 'must hold 24 to 64 random bytes'),
+      }, 'must hold 24 to 64 random bytes')
+    ),
   })
 
 export type WebhookEndpoint = z.infer<ReturnType<typeof endpointSchema>>
