@@ -13,6 +13,7 @@ import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import autocannon from 'autocannon'
 import { withLocalBin } from './lib/run.ts'
+import { visitorBench } from './lib/visitor-bench.ts'
 
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 15)
 /** Each scenario's load is split into rounds, alternating with the baseline's, so drift on a shared machine hits both. */
@@ -389,6 +390,11 @@ const visitor = () => ({
 })
 const fmt = (n: number, digits = 0) => n.toFixed(digits)
 
+if (process.env.BENCH_ONLY === 'visitor') {
+  console.log(`\n| measure | value | target |\n|---|---|---|\n${await visitorBench()}\n`)
+  process.exit(0)
+}
+
 // ---- the baseline
 const baseDir = mkdtempSync(join(tmpdir(), 'bench-baseline-'))
 sh('wrangler', [
@@ -586,6 +592,8 @@ const non2xx = SIZES.reduce(
     (measured[size]!.during?.non2xx ?? 0),
   0
 )
+// Last, with the load scenarios' servers stopped: a browser's timings need the CPU to themselves.
+measures.push(await visitorBench())
 measures.push(
   `| non-2xx answers during load | ${non2xx} | 0 |`,
   `| submissions sent without a render token (pool ran out) | ${tokenless} | 0 |`

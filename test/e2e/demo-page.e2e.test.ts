@@ -1,26 +1,66 @@
 /**
  * End to end: the demo page served by `npm start`, in real Chromium (playwright-core) at a desktop
- * and a phone width, in light and dark mode, audited whole by axe under the page's own CSP.
+ * and a phone width, in light and dark mode, audited whole by axe under the page's own CSP; and
+ * the embed snippet's preload of the form definition, with the old two-line snippet beside it.
  */
-import type { Page } from 'playwright-core'
+import type { Page, Response } from 'playwright-core'
 import type { AxeResults } from 'axe-core'
 import { describe, expect, it } from 'vitest'
 import { AXE_SOURCE, serverAndBrowser } from '../support/browser.ts'
+import { findContacts } from '../support/dev-server.ts'
 
 const both = serverAndBrowser()
 
-/** The page with its form rendered, and every console error and failed request it caused. */
-async function open(width: number, colorScheme: 'light' | 'dark') {
+const DEFINITION_PRELOAD = /<link rel="preload" href="\/v1\/forms\/demo"[^>]*>/
+
+/**
+ * The page with its form rendered, every console error and failed request it caused, and the
+ * answers to its requests for the form's definition. `rewrite` changes the page's HTML as served.
+ */
+async function open(
+  width: number,
+  colorScheme: 'light' | 'dark',
+  rewrite?: (html: string) => string
+) {
   const context = await both.browser.newContext({ viewport: { width, height: 900 }, colorScheme })
   const page = await context.newPage()
   const problems: string[] = []
+  const definitions: Response[] = []
   page.on('console', (m) => m.type() === 'error' && problems.push(m.text()))
-  page.on('response', (r) => r.status() >= 400 && problems.push(`${r.status()} ${r.url()}`))
+  page.on('response', (r) => {
+    if (r.status() >= 400) problems.push(`${r.status()} ${r.url()}`)
+    if (new URL(r.url()).pathname === '/v1/forms/demo') definitions.push(r)
+  })
+  await page.addInitScript(countLayoutShifts)
+  if (rewrite) {
+    await page.route(`${both.server.base}/`, async (route) => {
+      const response = await route.fetch()
+      await route.fulfill({ response, body: rewrite(await response.text()) })
+    })
+  }
   await page.goto(`${both.server.base}/`)
-  await page.locator('contact-form form.cf-form').waitFor()
+  await page.locator('contact-form form.cf-form').first().waitFor()
   await page.waitForLoadState('networkidle')
-  return { page, problems, close: () => context.close() }
+  return { page, problems, definitions, close: () => context.close() }
 }
+
+/** In the page, before its scripts: sums its layout shifts as CLS does (those not caused by input). */
+function countLayoutShifts() {
+  const page = window as unknown as { layoutShift: number }
+  page.layoutShift = 0
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries() as (PerformanceEntry & LayoutShiftFields)[])
+      if (!e.hadRecentInput) page.layoutShift += e.value
+  }).observe({ type: 'layout-shift', buffered: true })
+}
+
+interface LayoutShiftFields {
+  value: number
+  hadRecentInput: boolean
+}
+
+const layoutShift = (page: Page) =>
+  page.evaluate(() => (window as unknown as { layoutShift: number }).layoutShift)
 
 /** axe on the whole page; evaluated by the test harness, so the page's CSP stays as served. */
 async function audit(page: Page): Promise<string[]> {
@@ -61,8 +101,12 @@ describe('the demo page', () => {
     })
     expect(formFirst).toBe(true)
     // The snippet names this worker's real address.
-    expect(await page.locator('#snippet').textContent()).toContain(
-      `src="${both.server.base}/contact-form.js"`
+    expect(await page.locator('#snippet').textContent()).toBe(
+      [
+        `<link rel="preload" href="${both.server.base}/v1/forms/demo" as="fetch" crossorigin>`,
+        `<script type="module" src="${both.server.base}/contact-form.js"></script>`,
+        '<contact-form form="demo"></contact-form>',
+      ].join('\n')
     )
     await close()
   })
@@ -79,5 +123,66 @@ describe('the demo page', () => {
       expect(res.status, path).toBe(200)
       expect(res.headers.get('content-type'), path).toMatch(/^image\//)
     }
+  })
+})
+
+describe('the form definition', () => {
+  it('loads beside the widget script, once, and its render token is accepted', async () => {
+    const { page, problems, definitions, close } = await open(390, 'light')
+    // The preload's one answer serves the widget: no second request (nor a fresh token).
+    expect(definitions).toHaveLength(1)
+    const order = await page.evaluate(() => {
+      const entry = (path: string) =>
+        performance
+          .getEntriesByType('resource')
+          .find((e) => new URL(e.name).pathname === path) as PerformanceResourceTiming
+      return {
+        definitionStart: entry('/v1/forms/demo').startTime,
+        scriptEnd: entry('/contact-form.js').responseEnd,
+      }
+    })
+    // Begun by the page, not by the script: before the script had even arrived.
+    expect(order.definitionStart).toBeLessThan(order.scriptEnd)
+    // Nothing moved while the form arrived.
+    expect(await layoutShift(page)).toBe(0)
+
+    const email = `preload-${Date.now()}@example.com`
+    const form = page.locator('contact-form form.cf-form')
+    await form.getByLabel('Email').fill(email)
+    await form.getByLabel('I agree to be contacted about my request.').check()
+    // A person takes a few seconds; the worker refuses forms sent faster than 2 s after serving.
+    await page.waitForTimeout(2100)
+    await form.getByRole('button', { name: 'Send' }).click()
+    await page.locator('contact-form .cf-success').waitFor()
+    expect(problems).toEqual([])
+    await close()
+    // A contact, not the spam folder: the preloaded token was good.
+    expect(await findContacts(both.server, email)).toHaveLength(1)
+  })
+
+  it('loads from the old two-line snippet, without the preload, all the same', async () => {
+    const { page, problems, definitions, close } = await open(390, 'light', (html) =>
+      html.replace(DEFINITION_PRELOAD, '')
+    )
+    expect(await page.locator('link[rel="preload"]').count()).toBe(0)
+    expect(await page.locator('contact-form form.cf-form').getByLabel('Email').isEnabled()).toBe(
+      true
+    )
+    expect(definitions).toHaveLength(1)
+    expect(await layoutShift(page)).toBe(0)
+    expect(problems).toEqual([])
+    await close()
+  })
+
+  it('gives a second form on the page a token of its own', async () => {
+    const { page, problems, definitions, close } = await open(390, 'light', (html) =>
+      html.replace('</main>', '<contact-form form="demo"></contact-form></main>')
+    )
+    await page.locator('contact-form form.cf-form').nth(1).waitFor()
+    expect(definitions).toHaveLength(2)
+    const tokens = await Promise.all(definitions.map(async (r) => (await r.json()).token))
+    expect(new Set(tokens).size).toBe(2)
+    expect(problems).toEqual([])
+    await close()
   })
 })

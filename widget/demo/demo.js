@@ -1,9 +1,6 @@
 // Shows the embed snippet with this worker's own address, and lets the visitor copy it.
 const snippet = document.getElementById('snippet')
-snippet.textContent = snippet.textContent.replace(
-  'src="/contact-form.js"',
-  `src="${location.origin}/contact-form.js"`
-)
+snippet.textContent = snippet.textContent.replaceAll('="/', `="${location.origin}/`)
 
 const copy = document.getElementById('copy')
 const copyStatus = document.getElementById('copy-status')

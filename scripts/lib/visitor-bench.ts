@@ -1,0 +1,214 @@
+/**
+ * The visitor scenario of `npm run bench`: how soon a first-time visitor on a slow connection and
+ * a slow phone can type into the demo form, with the embed snippet as documented (the form's
+ * definition preloaded beside the widget's script) against the two-line snippet without the
+ * preload (the definition fetched only once the script has run). Chromium with 400 ms round
+ * trips, 500 kbit/s each way, the CPU 4× slower and a phone's screen (390 × 844); each variant
+ * loaded in a fresh profile (nothing cached), alternately. Also the page's layout shift (CLS).
+ *
+ * Runs alone with `BENCH_ONLY=visitor npm run bench`.
+ */
+import { spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { chromium } from 'playwright-core'
+import type { Browser } from 'playwright-core'
+import { CHROMIUM_ARGS, CHROMIUM_PATH, ensureChromium } from './ensure-chromium.ts'
+import { withLocalBin } from './run.ts'
+import { buildWidget, PUBLIC_DIR } from './widget-bundle.ts'
+
+const RUNS = Number(process.env.BENCH_VISITOR_RUNS ?? 5)
+/** CDP's figures: latency in ms (added to each request, as a round trip), throughput in bytes/s. */
+const NETWORK = {
+  offline: false,
+  latency: 400,
+  downloadThroughput: 62_500,
+  uploadThroughput: 62_500,
+}
+const CPU_SLOWDOWN = 4
+const PHONE = { width: 390, height: 844 }
+const TARGET_RATIO = 0.75
+
+/** The demo page's preload of the form definition: the two-step page is the same page without it. */
+const DEFINITION_PRELOAD = /^[ \t]*<link rel="preload" href="\/v1\/forms\/demo"[^>]*>\n/m
+
+/**
+ * Put into each page before its own scripts: records when the widget's first input is in the
+ * page and enabled (ms from the start of navigation), and sums the layout shifts not caused by
+ * input. Text, not a function: the scripts are type-checked without the DOM's types.
+ */
+const PROBE = `{
+  window.__visitor = { interactiveMs: undefined, cls: 0 }
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) if (!e.hadRecentInput) window.__visitor.cls += e.value
+  }).observe({ type: 'layout-shift', buffered: true })
+  const observer = new MutationObserver(() => {
+    if (document.querySelector('contact-form form.cf-form input:not([disabled])')) {
+      window.__visitor.interactiveMs = performance.now()
+      observer.disconnect()
+    }
+  })
+  observer.observe(document, { childList: true, subtree: true })
+}`
+
+interface Visit {
+  interactiveMs: number
+  cls: number
+  /** Requests for the definition, and whether the first started before the script had arrived. */
+  definitionRequests: number
+  definitionBeforeScript: boolean
+}
+
+type Variant = 'preload' | 'two-step'
+
+/** The demo page as built, and beside it at /two-step/ the same page without the preload. */
+async function pages(): Promise<string> {
+  await buildWidget({ write: true })
+  const dir = mkdtempSync(join(tmpdir(), 'bench-visitor-assets-'))
+  cpSync(PUBLIC_DIR, dir, { recursive: true })
+  const page = readFileSync(join(dir, 'index.html'), 'utf8')
+  if (!DEFINITION_PRELOAD.test(page))
+    throw new Error(`${PUBLIC_DIR}/index.html has no <link rel="preload"> of /v1/forms/demo`)
+  mkdirSync(join(dir, 'two-step'))
+  writeFileSync(join(dir, 'two-step', 'index.html'), page.replace(DEFINITION_PRELOAD, ''))
+  return dir
+}
+
+/** A port nothing listens on now (another bench may run beside this one). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer()
+    probe.once('error', reject)
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo
+      probe.close(() => resolve(port))
+    })
+  })
+}
+
+async function serve(assets: string, state: string, port: number): Promise<ChildProcess> {
+  const args = ['dev', '--port', String(port), '--ip', '127.0.0.1', '--persist-to', state]
+  // A signing key for the render tokens; the bench never submits.
+  args.push('--assets', assets, '--var', 'ADMIN_API_KEY:bench-visitor')
+  const child = spawn('wrangler', args, {
+    env: { ...withLocalBin(), WRANGLER_SEND_METRICS: 'false' },
+    stdio: 'ignore',
+    detached: true,
+  })
+  for (let i = 0; i < 240; i++) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) return child
+    } catch {
+      // starting
+    }
+    await new Promise((r) => setTimeout(r, 250))
+  }
+  stop(child)
+  throw new Error('wrangler dev did not start for the visitor scenario')
+}
+
+function stop(child: ChildProcess) {
+  try {
+    process.kill(-child.pid!, 'SIGTERM')
+  } catch {
+    // gone
+  }
+}
+
+async function visit(browser: Browser, url: string): Promise<Visit> {
+  const context = await browser.newContext({ viewport: PHONE })
+  try {
+    const page = await context.newPage()
+    const cdp = await context.newCDPSession(page)
+    await cdp.send('Network.enable')
+    await cdp.send('Network.emulateNetworkConditions', NETWORK)
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_SLOWDOWN })
+    let definitionRequests = 0
+    page.on(
+      'request',
+      (r) => new URL(r.url()).pathname === '/v1/forms/demo' && definitionRequests++
+    )
+    await page.addInitScript({ content: PROBE })
+    await page.goto(url)
+    await page.waitForFunction('window.__visitor.interactiveMs !== undefined', null, {
+      timeout: 60_000,
+    })
+    // Shifts come with rendering: count those up to the moment nothing more loads.
+    await page.waitForLoadState('networkidle')
+    const seen = (await page.evaluate(`({
+      ...window.__visitor,
+      definitionStart: performance.getEntriesByType('resource').find((e) => e.name.endsWith('/v1/forms/demo'))?.startTime,
+      scriptEnd: performance.getEntriesByType('resource').find((e) => e.name.endsWith('/contact-form.js'))?.responseEnd,
+    })`)) as { interactiveMs: number; cls: number; definitionStart: number; scriptEnd: number }
+    return {
+      interactiveMs: seen.interactiveMs,
+      cls: seen.cls,
+      definitionRequests,
+      definitionBeforeScript: seen.definitionStart < seen.scriptEnd,
+    }
+  } finally {
+    await context.close()
+  }
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+const seconds = (ms: number) => (ms / 1000).toFixed(2)
+
+/**
+ * Runs the scenario: `RUNS` visits of each page, alternating which goes first. Answers a row of
+ * the bench's measures table (measure | value | target).
+ */
+export async function visitorBench(): Promise<string> {
+  if (!(await ensureChromium()))
+    return `| visitor: demo form interactive | not measured: no Chromium at ${CHROMIUM_PATH} | – |`
+  const assets = await pages()
+  const state = mkdtempSync(join(tmpdir(), 'bench-visitor-state-'))
+  const port = await freePort()
+  const server = await serve(assets, state, port)
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS })
+  const visits: Record<Variant, Visit[]> = { preload: [], 'two-step': [] }
+  try {
+    const urls: Record<Variant, string> = {
+      preload: `http://127.0.0.1:${port}/`,
+      'two-step': `http://127.0.0.1:${port}/two-step/`,
+    }
+    for (let i = 0; i < RUNS; i++) {
+      const order: Variant[] = i % 2 ? ['two-step', 'preload'] : ['preload', 'two-step']
+      for (const variant of order) visits[variant].push(await visit(browser, urls[variant]))
+      console.error(
+        `visitor ${i + 1}/${RUNS}: interactive with preload ${seconds(visits.preload[i]!.interactiveMs)} s, two-step ${seconds(visits['two-step'][i]!.interactiveMs)} s`
+      )
+    }
+  } finally {
+    await browser.close()
+    stop(server)
+    rmSync(assets, { recursive: true, force: true })
+    rmSync(state, { recursive: true, force: true })
+  }
+  return visitorRow(visits)
+}
+
+function visitorRow(visits: Record<Variant, Visit[]>): string {
+  const times = (v: Variant) => visits[v].map((x) => x.interactiveMs)
+  const spread = (v: Variant) =>
+    `${seconds(Math.min(...times(v)))}–${seconds(Math.max(...times(v)))}`
+  const preload = median(times('preload'))
+  const twoStep = median(times('two-step'))
+  const ratio = preload / twoStep
+  const cls = Math.max(...visits.preload.map((v) => v.cls))
+  const clsTwoStep = Math.max(...visits['two-step'].map((v) => v.cls))
+  // The preload counts only if the widget used it: one definition request, begun beside the script.
+  const used = visits.preload.every((v) => v.definitionRequests === 1 && v.definitionBeforeScript)
+  const met = ratio <= TARGET_RATIO && cls === 0 && used
+  return (
+    `| visitor: demo form interactive, first visit, Chromium at 400 ms RTT, 500 kbit/s, 4× CPU; median of ${RUNS} (range), ` +
+    `embed snippet with the definition preload ÷ two-step (script, then definition) | ` +
+    `${seconds(preload)} s (${spread('preload')}) ÷ ${seconds(twoStep)} s (${spread('two-step')}) = ${ratio.toFixed(2)}; ` +
+    `CLS (worst run) ${cls.toFixed(3)} / ${clsTwoStep.toFixed(3)}${used ? '' : '; **the preload was not used**'} | ` +
+    `≤ ${TARGET_RATIO} × two-step, CLS 0: ${met ? 'met' : '**missed**'} |`
+  )
+}
