@@ -38,13 +38,48 @@ export class ApiError extends Error {
   }
 }
 
-/** A call to the worker's API; resolves with the parsed JSON answer, rejects with an ApiError. */
+/**
+ * A call to the worker's API; resolves with the parsed JSON answer, rejects with an ApiError. A
+ * `Blob` body (a CSV file) is sent as it is, as `text/csv`; any other body as JSON.
+ */
 export async function api<T>(
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
   path: string,
   body?: unknown,
   signal?: AbortSignal
 ): Promise<T> {
+  const res = await send(method, path, body, signal)
+  return (await res.json().catch(() => undefined)) as T
+}
+
+/**
+ * Saves what a POST answers as a file, under the name the worker gives it (`Content-Disposition`),
+ * for downloads whose request is too long for a link.
+ */
+export async function download(path: string, body: unknown): Promise<void> {
+  const res = await send('POST', path, body)
+  const name = /filename="([^"]+)"/.exec(res.headers.get('Content-Disposition') ?? '')?.[1]
+  const url = URL.createObjectURL(await res.blob())
+  saveLink(url, name)
+  // The browser has the file once the download starts; a minute is ample for that.
+  setTimeout(() => URL.revokeObjectURL(url), 60_000)
+}
+
+/** Follows a link as a download (a same-origin GET streams straight to the file). */
+export function saveLink(href: string, name = ''): void {
+  const a = document.createElement('a')
+  a.href = href
+  a.download = name
+  a.click()
+}
+
+async function send(
+  method: string,
+  path: string,
+  body: unknown,
+  signal?: AbortSignal
+): Promise<Response> {
+  const file = body instanceof Blob
   let res: Response
   try {
     res = await fetch(path, {
@@ -52,18 +87,17 @@ export async function api<T>(
       credentials: 'same-origin',
       headers: {
         Accept: 'application/json',
-        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        ...(body === undefined ? {} : { 'Content-Type': file ? 'text/csv' : 'application/json' }),
       },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      ...(body === undefined ? {} : { body: file ? body : JSON.stringify(body) }),
       ...(signal ? { signal } : {}),
     })
   } catch (error) {
     if (signal?.aborted) throw error
     throw new ApiError(0, S.errors.network)
   }
-  const json: unknown = await res.json().catch(() => undefined)
-  if (res.ok) return json as T
-  const error = toApiError(res, json)
+  if (res.ok) return res
+  const error = toApiError(res, await res.json().catch(() => undefined))
   if (res.status === 401 && !path.startsWith('/admin/api/session'))
     window.dispatchEvent(new CustomEvent(SESSION_ENDED))
   throw error

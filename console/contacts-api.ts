@@ -37,12 +37,21 @@ export interface Facet {
 
 export interface BulkJob {
   id: string
-  type: 'DELETE' | 'UPDATE' | 'ADD_REMOVE_LABELS'
+  type: 'DELETE' | 'UPDATE' | 'ADD_REMOVE_LABELS' | 'IMPORT'
   status: 'NEW' | 'LOADING' | 'RUNNING' | 'COMPLETED'
   totalItems: number
   successTotal: number
   failedTotal: number
   errors: { count: number; code: string; message: string }[]
+  /** For an IMPORT: how its rows ended, and where its rejected rows download from. */
+  importSummary?: {
+    created: number
+    updated: number
+    unchanged: number
+    skipped: number
+    failed: number
+    rejectedRowsUrl: string
+  }
 }
 
 export interface ConfiguredForm {

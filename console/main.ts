@@ -154,7 +154,7 @@ export class ConsoleApp extends LitElement {
         <span class="brand">${S.app.brand}</span>
         <nav class="app-nav" aria-label=${S.nav.label}>
           <ul>
-            ${ROUTES.filter((r) => r.nav).map(
+            ${ROUTES.filter((r) => r.nav && (!r.changes || !readOnly)).map(
               (r) => html`<li>
                 <a
                   href=${hrefFor(r.pattern)}

@@ -3,7 +3,7 @@
  * The console's pages: the path each answers, its title, whether the navigation lists it, and
  * how it is rendered. To add a page: write `pages/<name>-page.ts` (a Lit element, light DOM, its
  * heading an `<h1 tabindex="-1">`), import it here and add a route; a `nav` label puts it in
- * the navigation.
+ * the navigation (for admin sessions only, with `changes`).
  */
 import { html } from 'lit'
 import type { TemplateResult } from 'lit'
@@ -11,6 +11,7 @@ import './pages/catalog-page.ts'
 import './pages/contact-page.ts'
 import './pages/contacts-page.ts'
 import './pages/forms-page.ts'
+import './pages/import-page.ts'
 import './pages/inbox-page.ts'
 import './pages/spam-page.ts'
 import './pages/webhooks-page.ts'
@@ -30,6 +31,8 @@ export interface Route {
   title: string
   /** The label in the navigation; routes without one are reached by links. */
   nav?: string
+  /** The page is for changing things: read-only sessions do not see it in the navigation. */
+  changes?: boolean
   render: (
     params: Record<string, string>,
     query: URLSearchParams,
@@ -50,6 +53,14 @@ export const ROUTES: Route[] = [
     title: S.contacts.heading,
     render: ({ id }, _, ctx) =>
       html`<cc-contact-page .contactId=${id!} ?canEdit=${ctx.canEdit}></cc-contact-page>`,
+  },
+  {
+    pattern: '/import',
+    title: S.imports.heading,
+    nav: S.nav.import,
+    changes: true,
+    render: (_, query, ctx) =>
+      html`<cc-import-page .query=${query} ?canEdit=${ctx.canEdit}></cc-import-page>`,
   },
   {
     pattern: '/submissions',

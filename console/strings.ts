@@ -5,6 +5,8 @@
  * give each `{ one, other }` the plural forms the language needs (`Intl.PluralRules` categories).
  */
 
+import type { ContactCsvField } from '../shared/contact-csv.ts'
+
 export const LANG = 'en'
 
 type Plural = Partial<Record<Intl.LDMLPluralRule, string>> & { other: string }
@@ -25,6 +27,7 @@ export const S = {
   nav: {
     label: 'Console',
     contacts: 'Contacts',
+    import: 'Import',
     inbox: 'Inbox',
     spam: 'Spam',
     catalog: 'Labels & fields',
@@ -144,6 +147,7 @@ export const S = {
       ADD_REMOVE_LABELS: 'Labelling',
       DELETE: 'Deleting',
       UPDATE: 'Updating',
+      IMPORT: 'Importing',
     },
     status: {
       NEW: 'Waiting to start',
@@ -160,7 +164,117 @@ export const S = {
       ADD_REMOVE_LABELS: 'Label job',
       DELETE: 'Delete job',
       UPDATE: 'Update job',
+      IMPORT: 'Import job',
     },
+  },
+  exports: {
+    button: 'Export CSV',
+    selected: {
+      one: 'Export {count} selected as CSV',
+      other: 'Export {count} selected as CSV',
+    } satisfies Plural,
+    submissions: 'Export this form’s submissions (CSV)',
+  },
+  imports: {
+    heading: 'Import contacts',
+    intro:
+      'Adds or updates contacts from a CSV file, as Excel, LibreOffice or Google Sheets save it. A dry run shows first what the import would do, and stores nothing.',
+    readOnly: 'Importing needs an admin key: this session may only read.',
+    loading: 'Loading labels and fields…',
+    fileStep: '1. Choose a file',
+    file: 'CSV file',
+    fileHint:
+      'UTF-8 (in Excel, save as “CSV UTF-8”), with commas, semicolons or tabs between the cells and the column names on the first line; at most 20 MB and 100,000 rows.',
+    reading: 'Reading the file…',
+    mapStep: '2. Map the columns',
+    encoding: 'Encoding',
+    delimiter: 'Separator',
+    delimiters: { ',': 'comma', ';': 'semicolon', '\t': 'tab' } as Record<string, string>,
+    rows: 'Rows',
+    blankRows: {
+      one: '{count} blank row is left out.',
+      other: '{count} blank rows are left out.',
+    } satisfies Plural,
+    firstRows: 'The first rows of {file}',
+    row: 'Row',
+    mapHint: 'Choose where each column goes; a column set to “Do not import” is left out.',
+    skip: 'Do not import',
+    contactFields: 'Contact fields',
+    extendedFields: 'Extended fields',
+    newField: 'New extended field “{name}”',
+    fieldType: 'Type of the new field',
+    twice: 'Also chosen for “{column}”: a field takes one column.',
+    mappedTwice: 'A field is chosen for two columns. Choose one column for each field.',
+    /** Every contact field an import can fill (shared/contact-csv.ts), in the CSV's order. */
+    fields: {
+      'name.first': 'First name',
+      'name.last': 'Last name',
+      email: 'Email',
+      emails: 'Other emails',
+      phone: 'Phone',
+      phones: 'Other phones',
+      'address.addressLine': 'Address',
+      'address.addressLine2': 'Address line 2',
+      'address.city': 'City',
+      'address.subdivision': 'Region',
+      'address.postalCode': 'Postal code',
+      'address.country': 'Country (2 letters)',
+      company: 'Company',
+      jobTitle: 'Job title',
+      birthdate: 'Birthdate',
+      locale: 'Locale',
+      labels: 'Labels (names separated by ;)',
+    } satisfies Record<ContactCsvField, string>,
+    optionsStep: '3. Options',
+    labels: 'Labels added to every contact imported',
+    labelName: 'Label',
+    labelHint: 'An existing label, or a new name: it is created.',
+    addLabel: 'Add label',
+    onDuplicate: 'When a row’s email (or phone) is already a contact’s',
+    modes: {
+      append: 'Fill empty fields',
+      overwrite: 'Overwrite',
+      skip: 'Skip',
+    },
+    modeHints: {
+      append:
+        'Keeps what the contact has, fills in what is missing, and adds new emails and phones.',
+      overwrite: 'The row’s values replace the contact’s; empty cells change nothing.',
+      skip: 'The contact stays as it is.',
+    },
+    country: 'Country of phone numbers without a +code (optional)',
+    countryHint: 'Two letters, such as US. Without it, such numbers are rejected.',
+    dryRun: 'Dry run',
+    trying: 'Trying the import…',
+    dryHeading: 'Dry run: what the import would do',
+    dryIntro: {
+      one: 'Nothing was stored. Of the file’s {count} row:',
+      other: 'Nothing was stored. Of the file’s {count} rows:',
+    } satisfies Plural,
+    counts: {
+      created: 'New contacts',
+      updated: 'Contacts updated',
+      unchanged: 'Unchanged',
+      skipped: 'Skipped',
+      failed: 'Rows rejected',
+    },
+    newLabels: 'New labels: {names}.',
+    newFields: 'New extended fields: {names}.',
+    rejected: 'Rejected rows',
+    column: 'Column',
+    value: 'Value',
+    problem: 'Problem',
+    moreRejected: 'The first {shown} are listed.',
+    import: 'Import…',
+    confirmHeading: { one: 'Import {count} row?', other: 'Import {count} rows?' } satisfies Plural,
+    confirmBody: 'Counted by the dry run. The labels and extended fields it names are created too.',
+    confirm: { one: 'Import {count} row', other: 'Import {count} rows' } satisfies Plural,
+    sending: 'Sending the file…',
+    done: 'Completed: {success} imported, {failed} rejected.',
+    rejectedDownload: 'Download the rejected rows (CSV)',
+    rejectedHint: 'Fix them there and import that file: its first two columns are skipped.',
+    toContacts: 'Open the contacts',
+    another: 'Import another file',
   },
   labelChoice: {
     label: 'Label',
@@ -400,7 +514,7 @@ export const S = {
     allSubmissions: 'All submissions of this form',
     embed: 'Embed snippet',
     embedHint:
-      'Paste these two lines where the form should appear, on a page whose origin is allowed above.',
+      'Paste these three lines where the form should appear, on a page whose origin is allowed above.',
     copy: 'Copy snippet',
     copied: 'Copied.',
     copyFailed: 'Select the code and copy it with your keyboard.',

@@ -311,7 +311,8 @@ const sheet = css`
       cc-spam-page,
       cc-catalog-page,
       cc-webhooks-page,
-      cc-forms-page
+      cc-forms-page,
+      cc-import-page
     ) {
     display: block;
   }
@@ -731,6 +732,12 @@ const sheet = css`
     border: 1px solid var(--line);
     border-radius: var(--radius);
     font-size: 0.85rem;
+  }
+  /* A file's cells can be long: the preview shows their start. */
+  table.preview td {
+    max-width: 16rem;
+    overflow: hidden;
+    text-overflow: ellipsis;
   }
   ul.plain {
     margin: 0;

@@ -1,8 +1,8 @@
 /**
  * `npm run screenshots`: starts `npm start` on a free port with a throwaway database (and a webhook
  * receiver on loopback), takes screenshots of the demo page, and of the owner console's pages
- * (with a few contacts seeded through the admin API and the demo form, and one bot's submission),
- * in light and dark mode at a desktop width — Contacts, Contact and Inbox at a phone width too —
+ * (with a few contacts seeded through the admin API and the demo form, and one bot's submission;
+ * the Import page with a small file chosen and tried), in light and dark mode at a desktop width — Contacts, Contact and Inbox at a phone width too —
  * into docs/screenshots/, and stops both.
  */
 import { spawn } from 'node:child_process'
@@ -162,6 +162,15 @@ async function seedConsole(): Promise<string> {
   return 'Ann Lee'
 }
 
+/** A small file for the Import page: one row updates Grace Kim, one has a broken email. */
+const IMPORT_CSV = [
+  'First name,Last name,E-mail,Company,Shoe size',
+  'Hana,Sato,hana.sato@example.org,Sato Labs,38',
+  'Ivan,Petrov,ivan.petrov@example,Petrov & Sons,44',
+  'Grace,Kim,grace@kimstudio.example,Kim Studio,39',
+  'Luis,Ortega,luis.ortega@example.com,,42',
+].join('\r\n')
+
 /** The console's other pages: where each is, and what to wait for (and open) before the shot. */
 const PAGES: [name: string, hash: string, ready: (page: Page) => Promise<void>][] = [
   [
@@ -189,6 +198,23 @@ const PAGES: [name: string, hash: string, ready: (page: Page) => Promise<void>][
   ],
   ['webhooks', '#/webhooks', (page) => page.getByRole('heading', { name: 'Deliveries' }).waitFor()],
   ['forms', '#/forms', (page) => page.getByRole('heading', { name: 'Embed snippet' }).waitFor()],
+  [
+    'import',
+    '#/import',
+    async (page) => {
+      await page.getByLabel('CSV file').setInputFiles({
+        name: 'fair-2026.csv',
+        mimeType: 'text/csv',
+        buffer: Buffer.from(IMPORT_CSV),
+      })
+      await page.getByLabel('Shoe size', { exact: true }).waitFor()
+      await page.getByLabel('Type of the new field').selectOption('NUMBER')
+      await page.getByLabel('Labels added to every contact imported').fill('Fair 2026')
+      await page.getByRole('button', { name: 'Add label' }).click()
+      await page.getByRole('button', { name: 'Dry run' }).click()
+      await page.getByRole('table', { name: 'Rejected rows' }).waitFor()
+    },
+  ],
 ]
 /** The pages also shown at a phone's width. */
 const PHONE_PAGES = new Set(['contacts', 'contact', 'inbox'])

@@ -2,7 +2,8 @@
  * @module
  * `<cc-job-progress>`: follows a bulk job (`GET /contacts/v4/bulk/jobs/:id`, about once a second)
  * until it is COMPLETED, showing its progress and, at the end, how many contacts changed or failed
- * and why. Announced politely as it goes.
+ * and why; for an import, how its rows ended, with its rejected rows to download and a way to the
+ * contacts. Announced politely as it goes.
  *
  * @event cc-job-done - `detail` is the finished job
  * @event cc-job-dismiss - the person closed the report
@@ -11,18 +12,22 @@ import { LitElement, html, nothing } from 'lit'
 import { errorMessage } from '../api.ts'
 import { getJob } from '../contacts-api.ts'
 import type { BulkJob } from '../contacts-api.ts'
-import { fill, S } from '../strings.ts'
+import { hrefFor } from '../router.ts'
+import { fill, formatNumber, S } from '../strings.ts'
 
 const POLL_MS = 1000
 
 export class JobProgress extends LitElement {
   static override properties = {
     jobId: { type: String },
+    dismissLabel: { type: String },
     job: { state: true },
     error: { state: true },
   }
 
   jobId = ''
+  /** The text of the button that closes the report. */
+  dismissLabel: string = S.bulk.dismiss
   job?: BulkJob
   error = ''
   #timer?: ReturnType<typeof setTimeout>
@@ -67,6 +72,16 @@ export class JobProgress extends LitElement {
     this.#timer = setTimeout(() => void this.#poll(), POLL_MS)
   }
 
+  #renderImport(summary: NonNullable<BulkJob['importSummary']>) {
+    return html`${importCounts(summary)}
+    ${
+      summary.failed
+        ? html`<p><a href=${summary.rejectedRowsUrl} download>${S.imports.rejectedDownload}</a></p>
+            <p class="hint">${S.imports.rejectedHint}</p>`
+        : nothing
+    }`
+  }
+
   protected override render() {
     const job = this.job
     const done = job ? job.successTotal + job.failedTotal : 0
@@ -88,7 +103,10 @@ export class JobProgress extends LitElement {
             !job
               ? S.app.loading
               : finished
-                ? fill(S.bulk.done, { success: job.successTotal, failed: job.failedTotal })
+                ? fill(job.importSummary ? S.imports.done : S.bulk.done, {
+                    success: job.successTotal,
+                    failed: job.failedTotal,
+                  })
                 : fill(S.bulk.progress, {
                     type: S.bulk.type[job.type],
                     status: S.bulk.status[job.status],
@@ -98,6 +116,7 @@ export class JobProgress extends LitElement {
           }
         </p>
         ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
+        ${finished && job.importSummary ? this.#renderImport(job.importSummary) : nothing}
         ${
           finished && job.errors.length
             ? html`<h3>${S.bulk.errorsHeading}</h3>
@@ -111,13 +130,18 @@ export class JobProgress extends LitElement {
         }
         ${
           finished
-            ? html`<div>
+            ? html`<div class="row">
+              ${
+                job.importSummary
+                  ? html`<a class="button" href=${hrefFor('/contacts')}>${S.imports.toContacts}</a>`
+                  : nothing
+              }
               <button
                 type="button"
                 @click=${() =>
                   this.dispatchEvent(new CustomEvent('cc-job-dismiss', { bubbles: true }))}
               >
-                ${S.bulk.dismiss}
+                ${this.dismissLabel}
               </button>
             </div>`
             : nothing
@@ -133,4 +157,12 @@ declare global {
   interface HTMLElementTagNameMap {
     'cc-job-progress': JobProgress
   }
+}
+
+/** How an import's rows ended (or would end, after a dry run), as a list of counts. */
+export function importCounts(counts: Record<keyof typeof S.imports.counts, number>) {
+  const names = Object.entries(S.imports.counts) as [keyof typeof counts, string][]
+  return html`<dl class="facts">
+    ${names.map(([name, text]) => html`<dt>${text}</dt><dd>${formatNumber(counts[name])}</dd>`)}
+  </dl>`
 }

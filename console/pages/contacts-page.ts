@@ -1,9 +1,10 @@
 /**
  * @module
  * `<cc-contacts-page>` (`#/contacts`): every contact, a page at a time from Query Contacts, with
- * search, label facets, created dates and form as filters, sortable and choosable columns, and
- * bulk label and delete jobs over a selection or over everything the view matches. The whole
- * view lives in the URL (./contacts-view.ts).
+ * search, label facets, created dates and form as filters, sortable and choosable columns, bulk
+ * label and delete jobs over a selection or over everything the view matches, and a CSV export
+ * of the selection or, without one, of the whole view. The view lives in the URL
+ * (./contacts-view.ts).
  */
 import { LitElement, html, nothing } from 'lit'
 import type { TemplateResult } from 'lit'
@@ -47,6 +48,7 @@ import {
   writeView,
 } from '../contacts-view.ts'
 import type { ContactsView } from '../contacts-view.ts'
+import { exportContacts } from '../imports-api.ts'
 import { hrefFor, navigate } from '../router.ts'
 import { fill, plural, S } from '../strings.ts'
 
@@ -85,6 +87,7 @@ export class ContactsPage extends LitElement {
     allMatching: { state: true },
     jobId: { state: true },
     action: { state: true },
+    exportError: { state: true },
   }
 
   query = new URLSearchParams()
@@ -102,6 +105,7 @@ export class ContactsPage extends LitElement {
   allMatching = false
   jobId = ''
   action: BulkAction = 'add'
+  exportError = ''
 
   view: ContactsView = readView(this.query)
   #loadedKey = ''
@@ -261,6 +265,19 @@ export class ContactsPage extends LitElement {
       this.querySelector<HTMLElement>('#job-heading')?.focus()
     } catch (error) {
       this.error = errorMessage(error)
+    }
+  }
+
+  /** Downloads what the table shows: the rows ticked, else every contact the view matches. */
+  private async handleExport(): Promise<void> {
+    const result = this.result!
+    this.exportError = ''
+    try {
+      await exportContacts(
+        this.selected.size && !this.allMatching ? { ids: [...this.selected] } : result.selection
+      )
+    } catch (error) {
+      this.exportError = errorMessage(error)
     }
   }
 
@@ -477,13 +494,29 @@ export class ContactsPage extends LitElement {
       <div class="page">
         <div class="page-head">
           <h1 tabindex="-1">${S.contacts.heading}</h1>
-          <cc-column-chooser
-            .columns=${columns}
-            .visible=${this.view.columns}
-            @cc-columns=${(e: CustomEvent<string[]>) => this.#go({ columns: e.detail })}
-          ></cc-column-chooser>
+          <div class="row">
+            ${
+              this.result?.total
+                ? html`<button type="button" @click=${this.handleExport}>
+                  ${
+                    this.selected.size || this.allMatching
+                      ? plural(S.exports.selected, this.#selectedCount)
+                      : S.exports.button
+                  }
+                </button>`
+                : nothing
+            }
+            <cc-column-chooser
+              .columns=${columns}
+              .visible=${this.view.columns}
+              @cc-columns=${(e: CustomEvent<string[]>) => this.#go({ columns: e.detail })}
+            ></cc-column-chooser>
+          </div>
         </div>
         <div class="messages">
+          <div role="alert">
+            ${this.exportError ? html`<p class="error">${this.exportError}</p>` : nothing}
+          </div>
           ${this.unknownLabel ? html`<p class="notice">${S.contacts.unknownLabel}</p>` : nothing}
           ${
             this.view.form && this.formCapped

@@ -3,13 +3,15 @@
  * `<cc-inbox-page>` (`#/submissions`): every submission across the forms, newest first, filtered
  * by form, status and received date (`?form=demo&status=failed,pending&from=…&to=…&page=2`). Each
  * opens to what the visitor typed, the page it came from, the consent given and its contact; one
- * whose contact is not written (pending, failed) can be retried.
+ * whose contact is not written (pending, failed) can be retried. Filtered by one form, all of that
+ * form's submissions download as CSV.
  */
 import { html, nothing } from 'lit'
 import { errorMessage } from '../api.ts'
 import { submissionDetails } from '../components/contact-timeline.ts'
 import { pageOf, pager } from '../components/pager.ts'
 import { DataPage } from '../data-page.ts'
+import { submissionsExportHref } from '../imports-api.ts'
 import { hrefFor, navigate } from '../router.ts'
 import { listAllForms, listLog, retrySubmission } from '../site-api.ts'
 import type { FormWithCounts, SubmissionRecord, SubmissionStatus } from '../site-api.ts'
@@ -208,6 +210,15 @@ export class InboxPage extends DataPage<Inbox> {
         <p class="hint">${S.inbox.intro}</p>
       </header>
       ${this.renderMessages()} ${this.#renderFilters(d?.forms ?? [])}
+      ${
+        v.form
+          ? html`<p>
+            <a class="button" href=${submissionsExportHref(v.form)} download
+              >${S.exports.submissions}</a
+            >
+          </p>`
+          : nothing
+      }
       ${
         this.renderState(S.inbox.loading) ??
         html`<p class="visually-hidden" role="status">

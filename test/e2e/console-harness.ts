@@ -3,6 +3,7 @@
  * seeded through the admin API (as a script would), a Chromium page on `/admin/` signed in through
  * the real sign-in form, and axe run on the page as served (under its own CSP).
  */
+import { readFile } from 'node:fs/promises'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import type { AxeResults } from 'axe-core'
 import { expect } from 'vitest'
@@ -227,4 +228,44 @@ export async function tabTo(
     if (found) return
   }
   throw new Error(`Tab never reached ${selector} ${text}`)
+}
+
+/** The text of the file that `start` makes the page download (a link or a saved blob alike). */
+export async function downloadedText(page: Page, start: () => Promise<void>): Promise<string> {
+  const [download] = await Promise.all([page.waitForEvent('download'), start()])
+  return readFile((await download.path())!, 'utf8')
+}
+
+/** A CSV file's rows and cells (RFC 4180: quoted cells may hold commas, quotes, line breaks). */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = []
+  let row: string[] = []
+  let cell = ''
+  let quoted = false
+  for (let i = text.startsWith('\uFEFF') ? 1 : 0; i < text.length; i++) {
+    const ch = text[i]!
+    if (quoted) {
+      if (ch !== '"') cell += ch
+      else if (text[i + 1] === '"') cell += text[++i]
+      else quoted = false
+    } else if (ch === '"') quoted = true
+    else if (ch === ',') {
+      row.push(cell)
+      cell = ''
+    } else if (ch === '\n') {
+      rows.push([...row, cell.replace(/\r$/, '')])
+      row = []
+      cell = ''
+    } else cell += ch
+  }
+  if (cell || row.length) rows.push([...row, cell])
+  return rows
+}
+
+/** The cells of one column of a CSV file, by its header, without the header. */
+export function csvColumn(text: string, header: string): string[] {
+  const [head = [], ...rows] = parseCsv(text)
+  const index = head.indexOf(header)
+  expect(index, `column ${header} in ${head.join(' | ')}`).toBeGreaterThanOrEqual(0)
+  return rows.map((r) => r[index]!)
 }
