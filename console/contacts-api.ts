@@ -4,6 +4,7 @@
  * extended fields, facets, bulk jobs) and the submission log. Only types come from shared/, so no
  * schema library reaches the browser.
  */
+import type { ContactBulkJob } from '../shared/bulk-jobs.ts'
 import type { Contact, ContactInfoInput, PagingMetadata } from '../shared/contact.ts'
 import type { ExtendedFieldDataType } from '../shared/extended-values.ts'
 import type { SubmissionRecord } from '../shared/submission.ts'
@@ -35,24 +36,7 @@ export interface Facet {
   queryFilter: string
 }
 
-export interface BulkJob {
-  id: string
-  type: 'DELETE' | 'UPDATE' | 'ADD_REMOVE_LABELS' | 'IMPORT'
-  status: 'NEW' | 'LOADING' | 'RUNNING' | 'COMPLETED'
-  totalItems: number
-  successTotal: number
-  failedTotal: number
-  errors: { count: number; code: string; message: string }[]
-  /** For an IMPORT: how its rows ended, and where its rejected rows download from. */
-  importSummary?: {
-    created: number
-    updated: number
-    unchanged: number
-    skipped: number
-    failed: number
-    rejectedRowsUrl: string
-  }
-}
+export type BulkJob = ContactBulkJob
 
 export interface ConfiguredForm {
   id: string

@@ -9,23 +9,12 @@
  * const preview = await previewImport(file)
  * const { summary } = await dryRunImport(file, { mapping: preview.suggestedMapping, labels: [], onDuplicate: 'append', defaultCountry: '' })
  */
-import type { ImportOnDuplicate, ImportTarget } from '../shared/contact-csv.ts'
+import type { ImportOnDuplicate, ImportPreview, ImportTarget } from '../shared/contact-csv.ts'
 import type { ExtendedFieldDataType } from '../shared/extended-values.ts'
 import { api, download, queryString, saveLink } from './api.ts'
 import type { Filter } from './contacts-api.ts'
 
-export type { ImportOnDuplicate, ImportTarget }
-
-export interface ImportPreview {
-  encoding: string
-  delimiter: string
-  header: string[]
-  /** The first rows, with their numbers in the file (the header is row 1). */
-  rows: { row: number; cells: string[] }[]
-  totalRows: number
-  blankRows: number
-  suggestedMapping: Record<string, ImportTarget>
-}
+export type { ImportOnDuplicate, ImportPreview, ImportTarget }
 
 export interface ImportOptions {
   mapping: Record<string, ImportTarget>

@@ -115,3 +115,15 @@ export function extendedFieldHeader(displayName: string): string {
     ? displayName
     : `${displayName}${EXTENDED_FIELD_SUFFIX}`
 }
+
+/** What `POST /v1/contacts/imports/preview` answers. */
+export interface ImportPreview {
+  encoding: 'UTF-8' | 'UTF-8 with BOM'
+  delimiter: string
+  header: string[]
+  /** The first rows as read, with their row numbers in the file (the header is row 1). */
+  rows: { row: number; cells: string[] }[]
+  totalRows: number
+  blankRows: number
+  suggestedMapping: Record<string, ImportTarget>
+}

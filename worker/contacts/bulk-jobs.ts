@@ -29,6 +29,7 @@ import {
   settleWrittenItem,
 } from '../db/bulk-jobs.ts'
 import type { BulkJobRow, BulkJobType, ChunkItem } from '../db/bulk-jobs.ts'
+import type { ContactBulkJob } from '../../shared/bulk-jobs.ts'
 import { applyInfo, checkLimits, hasContactData, normalizeInfo } from './build.ts'
 import { matchingContacts } from './contact-query.ts'
 import {
@@ -41,7 +42,7 @@ import {
 import { checkReferences, requireLabels } from './references.ts'
 import { ApiError } from '../../shared/api-error.ts'
 
-export type { BulkJobType }
+export type { BulkJobType, ContactBulkJob }
 
 /** Which contacts: Query Contacts' filter language and plain-text search. */
 export interface Selection {
@@ -55,28 +56,6 @@ export type BulkRequest = Selection &
     | { type: 'UPDATE'; info: ContactInfoInput }
     | { type: 'ADD_REMOVE_LABELS'; labelKeysToAdd: string[]; labelKeysToRemove: string[] }
   )
-
-/** Wix's ContactBulkJob. */
-export interface ContactBulkJob {
-  id: string
-  type: BulkJobType
-  status: BulkJobRow['status']
-  startedDate?: string
-  finishedDate?: string
-  totalItems: number
-  successTotal: number
-  failedTotal: number
-  errors: { count: number; code: string; message: string }[]
-  /** For an IMPORT: how its rows ended so far, and where its rejected rows are. */
-  importSummary?: {
-    created: number
-    updated: number
-    unchanged: number
-    skipped: number
-    failed: number
-    rejectedRowsUrl: string
-  }
-}
 
 export interface BulkQueueMessage {
   jobId: string

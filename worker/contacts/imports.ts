@@ -16,7 +16,12 @@ import {
   REJECTED_HEADERS,
   suggestTarget,
 } from '../../shared/contact-csv.ts'
-import type { ContactCsvField, ImportOnDuplicate, ImportTarget } from '../../shared/contact-csv.ts'
+import type {
+  ContactCsvField,
+  ImportOnDuplicate,
+  ImportPreview,
+  ImportTarget,
+} from '../../shared/contact-csv.ts'
 import { normalizeEmail } from '../../shared/email.ts'
 import { EXTENDED_FIELD_DATA_TYPES } from '../../shared/extended-values.ts'
 import type { ExtendedFieldDataType } from '../../shared/extended-values.ts'
@@ -116,17 +121,6 @@ interface MappedColumn {
 }
 
 // ---- Preview
-
-export interface ImportPreview {
-  encoding: CsvFile['encoding']
-  delimiter: string
-  header: string[]
-  /** The first rows as read, with their row numbers (the header is row 1). */
-  rows: { row: number; cells: string[] }[]
-  totalRows: number
-  blankRows: number
-  suggestedMapping: Record<string, ImportTarget>
-}
 
 /** Reads the whole file (so every file error shows now) and suggests a mapping from the header. */
 export async function previewImport(

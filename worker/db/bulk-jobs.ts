@@ -9,8 +9,9 @@ import { CONTACT_FQDN } from '../../shared/webhook-events.ts'
 import { bindable } from './query/compile.ts'
 import type { SqlCondition } from './query/compile.ts'
 
-export type BulkJobType = 'DELETE' | 'UPDATE' | 'ADD_REMOVE_LABELS' | 'IMPORT'
-export type BulkJobStatus = 'NEW' | 'LOADING' | 'RUNNING' | 'COMPLETED'
+import type { BulkJobStatus, BulkJobType } from '../../shared/bulk-jobs.ts'
+
+export type { BulkJobStatus, BulkJobType }
 
 export interface BulkJobRow {
   id: string
