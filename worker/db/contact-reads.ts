@@ -119,27 +119,34 @@ export async function getContact(db: D1Database, id: string): Promise<Contact | 
 
 /**
  * The ids of one page of contacts: the query every read of contacts is built on. SQLite finds a
- * page of a condition like `c.id IN (contacts with label X)` by looking up every match and
- * sorting them: quick for a few matches, slow for 100,000. With `many`, a leading `+` keeps it
- * from using such a condition as an index ("manual control of query plans using unary +"), so it
- * walks the sort's own index and stops after the page instead.
+ * page of `c.id IN (contacts with label X)` by looking every such contact up and sorting them:
+ * quick for a few, slow for 100,000. With `many`, each contact is tested for the label instead,
+ * so it walks the sort's own index and stops when the page is full.
  */
 export function pageQuery(sel: ContactSelection, many = false): { sql: string; params: unknown[] } {
-  const where = many ? sel.where.sql.replace(LOOKED_UP_MATCHES, '+c.id IN (') : sel.where.sql
+  const where = many ? labelsTestedPerContact(sel.where.sql) : sel.where.sql
   return {
     sql: `SELECT c.id FROM contacts c WHERE ${where} ORDER BY ${sel.orderBy} LIMIT ? OFFSET ?`,
     params: [...sel.where.params, sel.limit, sel.offset],
   }
 }
 
-const LOOKED_UP_MATCHES = /(?<![+\w.])c\.id IN \(/g
-/** From this many matches on, a page is found by walking the sort's index (see pageQuery). */
+/** A label condition as the compiler writes it (worker/db/query/contact-fields.ts, keySet). */
+const LABEL_LOOKUP = /c\.id IN \(SELECT contact_id FROM contact_labels WHERE \(/g
+/** The same condition tested per contact, through the (label_key, contact_id) index. */
+function labelsTestedPerContact(sql: string): string {
+  return sql.replace(
+    LABEL_LOOKUP,
+    'EXISTS (SELECT 1 FROM contact_labels WHERE contact_id = c.id AND ('
+  )
+}
+/** From this many matches on, a page tests each contact for its labels (see pageQuery). */
 const MANY_MATCHES = 1000
 
 /**
  * A page of contacts matching `where`, with the total count when asked. Two round trips: the page
  * (walked once, however deep the offset), then its emails, phones, addresses, labels and values by
- * id; a third first, to count up to MANY_MATCHES, when the condition looks matches up. A query's total, counted on its first page, is reused by the next pages for a few seconds,
+ * id; a third first, to count up to MANY_MATCHES, when the condition names labels. A query's total, counted on its first page, is reused by the next pages for a few seconds,
  * so paging through an export counts once instead of once a page.
  */
 export async function selectContacts(
@@ -153,12 +160,13 @@ export async function selectContacts(
   let cachedTotal = withTotal && sel.offset > 0 ? totals.get(countKey) : undefined
   if (cachedTotal && cachedTotal.until <= Date.now()) cachedTotal = undefined
   let many = cachedTotal ? cachedTotal.total >= MANY_MATCHES : false
-  if (withTotal && !cachedTotal && sel.where.sql.search(LOOKED_UP_MATCHES) >= 0) {
-    // How the page is best found depends on how many match: counted up to MANY_MATCHES (cheap
-    // by the lookups), which is also the total when fewer match.
+  if (withTotal && !cachedTotal && sel.where.sql.search(LABEL_LOOKUP) >= 0) {
+    // How the page is best found depends on how many match: counted up to MANY_MATCHES, which
+    // is also the total when fewer match. Counted per contact: a lookup would first gather every
+    // contact with the label, however many. At worst (a rare label) this reads each contact once.
     const probe = await db
       .prepare(
-        `SELECT COUNT(*) AS n FROM (SELECT 1 FROM contacts c WHERE ${sel.where.sql} LIMIT ${MANY_MATCHES})`
+        `SELECT COUNT(*) AS n FROM (SELECT 1 FROM contacts c WHERE ${labelsTestedPerContact(sel.where.sql)} LIMIT ${MANY_MATCHES})`
       )
       .bind(...sel.where.params)
       .first<{ n: number }>()
@@ -175,7 +183,9 @@ export async function selectContacts(
     ...(needCount
       ? [
           db
-            .prepare(`SELECT COUNT(*) AS total FROM contacts c WHERE ${sel.where.sql}`)
+            .prepare(
+              `SELECT COUNT(*) AS total FROM contacts c WHERE ${many ? labelsTestedPerContact(sel.where.sql) : sel.where.sql}`
+            )
             .bind(...sel.where.params),
         ]
       : []),

@@ -57,7 +57,9 @@ function keySet(table: 'contact_labels', column: string): FieldRule {
           `${op} takes a list of 1 to 1000 strings.`
         )
       }
-      const inList = `${column} IN (SELECT value FROM json_each(?))`
+      // Written as a lookup, its condition in parentheses, so that a page of a label most
+      // contacts have can test it per contact instead (see labelsTestedPerContact).
+      const inList = `(${column} IN (SELECT value FROM json_each(?)))`
       if (op === '$hasSome')
         return {
           sql: `c.id IN (SELECT contact_id FROM ${table} WHERE ${inList})`,
