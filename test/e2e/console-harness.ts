@@ -9,7 +9,7 @@ import type { AxeResults } from 'axe-core'
 import { expect } from 'vitest'
 import { AXE_SOURCE, launchChromium } from '../support/browser.ts'
 import { startDevServer } from '../support/dev-server.ts'
-import type { DevServer } from '../support/dev-server.ts'
+import type { DevServer, DevServerOptions } from '../support/dev-server.ts'
 
 export const READ_KEY = `read-${crypto.randomUUID()}`
 
@@ -19,9 +19,12 @@ export interface Harness {
 }
 
 /** `npm start` (with `args` after `--`, e.g. `--var NAME:value`) and Chromium. */
-export async function startHarness(args: string[] = []): Promise<Harness> {
+export async function startHarness(
+  args: string[] = [],
+  options: DevServerOptions = {}
+): Promise<Harness> {
   const [server, browser] = await Promise.all([
-    startDevServer(args, 150_000, { READ_API_KEYS: READ_KEY }),
+    startDevServer(args, 150_000, { READ_API_KEYS: READ_KEY }, options),
     launchChromium(),
   ])
   return { server, browser }

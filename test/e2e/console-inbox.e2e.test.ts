@@ -5,11 +5,17 @@
  * on "Wix": a fault proxy (as in retries.e2e.test.ts) in front of a second `npm start`, told to
  * answer 500 until the console's retry.
  *
- * Those submissions stay pending, not failed: failed is where the retry queue gives up, after its
- * retries (minutes with these settings), and wrangler dev loses queued messages whenever it
- * reloads. The retry is the same call for both (`POST /v1/submissions/:id/retry`).
+ * Those submissions stay pending. Failed is where the retry queue gives up, after its retries
+ * (minutes with these settings, and wrangler dev loses queued messages whenever it reloads), so
+ * the one the console retries is marked failed in D1 exactly as the dead-letter consumer marks it
+ * (worker/db/submissions.ts markFailed; the queue path itself is tested in retries.test.ts).
  */
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { withLocalBin } from '../../scripts/lib/run.ts'
 import { startDevServer } from '../support/dev-server.ts'
 import type { DevServer } from '../support/dev-server.ts'
 import { startFaultProxy } from '../support/fault-proxy.ts'
@@ -35,8 +41,20 @@ let harness: Harness
 const unique = (prefix: string) => `${prefix}-${crypto.randomUUID().slice(0, 8)}@example.com`
 const processedEmails = [unique('first'), unique('second')]
 const pendingEmail = unique('pending')
-/** Pending too, for the retry to change (so that no test depends on another's order). */
+/** Failed, for the retry to change (so that no test depends on another's order). */
 const retryEmail = unique('retry')
+const state = mkdtempSync(join(tmpdir(), 'console-inbox-'))
+
+/** Gives a pending submission up as the retry queue's dead-letter consumer does. */
+function markFailed(id: string): void {
+  const sql = `UPDATE submissions SET status = 'failed', last_error = 'gave up after the last retry' WHERE id = '${id}' AND status = 'pending'`
+  const run = spawnSync(
+    'wrangler',
+    ['d1', 'execute', 'DB', '--local', '--persist-to', state, '--command', sql],
+    { env: withLocalBin(), encoding: 'utf8' }
+  )
+  if (run.status !== 0) throw new Error(run.stderr)
+}
 
 async function wixFaults(faults: Fault[]): Promise<void> {
   const res = await fetch(`${proxy.url}/__faults/${SITE}`, {
@@ -65,14 +83,17 @@ async function logged(email: string): Promise<Logged | undefined> {
 beforeAll(async () => {
   peer = await startDevServer()
   proxy = await startFaultProxy(peer.base, peer.adminKey)
-  harness = await startHarness([
-    ...['--var', 'CONTACTS_BACKEND:wix'],
-    ...['--var', `WIX_API_BASE:${proxy.url}`],
-    ...['--var', 'WIX_API_KEY:e2e-wix-key'],
-    ...['--var', `WIX_SITE_ID:${SITE}`],
-    // The queue's retries after its first (5 s in) come 5 to 10 minutes apart.
-    ...['--var', 'SUBMISSION_RETRY_BASE_SECONDS:600'],
-  ])
+  harness = await startHarness(
+    [
+      ...['--var', 'CONTACTS_BACKEND:wix'],
+      ...['--var', `WIX_API_BASE:${proxy.url}`],
+      ...['--var', 'WIX_API_KEY:e2e-wix-key'],
+      ...['--var', `WIX_SITE_ID:${SITE}`],
+      // The queue's retries after its first (5 s in) come 5 to 10 minutes apart.
+      ...['--var', 'SUBMISSION_RETRY_BASE_SECONDS:600'],
+    ],
+    { state }
+  )
   for (const email of processedEmails)
     await sendDemoForm(
       harness.server,
@@ -85,6 +106,8 @@ beforeAll(async () => {
   await sendDemoForm(harness.server, { email: retryEmail, consent: true })
   for (const email of [pendingEmail, retryEmail])
     expect(await logged(email)).toMatchObject({ status: 'pending', contactId: null })
+  markFailed((await logged(retryEmail))!.id)
+  expect(await logged(retryEmail)).toMatchObject({ status: 'failed', contactId: null })
 }, 300_000)
 
 afterAll(async () => {
@@ -166,7 +189,8 @@ describe('the inbox', () => {
     await tabTo(page, 'summary', { text: retryEmail })
     await page.keyboard.press('Enter')
     const item = page.locator('ol.items details', { hasText: retryEmail })
-    expect(await item.innerText()).toContain('Wix did not answer: HTTP 500')
+    expect(await item.locator('.status-chip').innerText()).toBe('Failed')
+    expect(await item.innerText()).toContain('gave up after the last retry')
     expect(await item.innerText()).toContain('No contact yet')
     // Wix is back.
     await wixFaults([])
