@@ -1,7 +1,8 @@
 /**
  * Notification emails from the table to the binding (worker/notifications/deliver.ts): written
  * with the submission, sent once, every attempt recorded, failures retried with the shared
- * backoff, a lead's email waiting for its contact, the daily digest, and the admin list.
+ * backoff, a lead's email waiting for its contact, bursts of leads in one email, the daily
+ * digest, and the admin list.
  * Submissions here go through acceptSubmission (no HTTP middleware queues them), so each test
  * decides when a notification is delivered; notifications-flow.test.ts covers the queue.
  */
@@ -15,11 +16,13 @@ import { acceptSubmission } from '../../worker/capture/accept.ts'
 import { selectStore } from '../../worker/stores/select-store.ts'
 import {
   deliverNotification,
+  flushWindow,
   handleNotificationBatch,
   notificationDelaySeconds,
 } from '../../worker/notifications/deliver.ts'
 import type { EmailSender } from '../../worker/notifications/deliver.ts'
 import { writeDigests } from '../../worker/notifications/digest.ts'
+import { queueAfterLead, sweepNotifications } from '../../worker/notifications/dispatch.ts'
 import type { NotificationMessage } from '../../worker/notifications/dispatch.ts'
 import { api, uniqueEmail } from './helpers.ts'
 
@@ -305,6 +308,204 @@ describe('a lead’s notification', () => {
       expect(answer.status).toBe(202)
       expect(await notificationsOf(answer.submissionId!)).toEqual([])
     }
+  })
+})
+
+describe('a burst of leads', () => {
+  /** A form of its own per test, so each test has its own window. */
+  function burstForm(formId: string) {
+    return defineForms({
+      [formId]: {
+        title: 'Quotes',
+        fields: [
+          { name: 'email', type: 'email', label: 'Email', maps: 'email' },
+          { name: 'name', type: 'text', label: 'Name', maps: 'name.first' },
+        ],
+        notify: { email: ['sales@example.com'] },
+      },
+    })
+  }
+
+  async function lead(custom: FormsConfig, name: string): Promise<string> {
+    const formId = Object.keys(custom)[0]!
+    const answer = await acceptSubmission(env.DB, {
+      formId,
+      form: custom[formId]!,
+      rawBody: JSON.stringify({ values: { email: uniqueEmail(name.toLowerCase()), name } }),
+    })
+    return answer.submissionId!
+  }
+
+  /** The queue, keeping what is sent to it (so no consumer sends anything behind the test's back). */
+  function recordingQueue() {
+    const messages: { body: NotificationMessage; delaySeconds?: number | undefined }[] = []
+    const queue = {
+      send: async (body: NotificationMessage, options?: QueueSendOptions) => {
+        messages.push({ body, delaySeconds: options?.delaySeconds })
+      },
+      sendBatch: async (batch: Iterable<MessageSendRequest<NotificationMessage>>) => {
+        for (const m of batch) messages.push({ body: m.body, delaySeconds: m.delaySeconds })
+      },
+    }
+    return { env: { ...env, NOTIFICATIONS: queue } as unknown as Env, messages }
+  }
+
+  /** What a lead's request does once answered: what it queues (its form's messages only). */
+  async function afterLead(formId: string, queue: ReturnType<typeof recordingQueue>) {
+    queue.messages.length = 0
+    const openUntil = await queueAfterLead(queue.env, formId, ['sales@example.com'])
+    const queued = queue.messages.filter((m) => 'formId' in m.body && m.body.formId === formId)
+    queue.messages.length = 0
+    return { queued, openUntil }
+  }
+  const queuedFor = async (formId: string, queue: ReturnType<typeof recordingQueue>) =>
+    (await afterLead(formId, queue)).queued
+
+  const statusOf = async (submissionId: string) => (await notificationsOf(submissionId))[0]!.status
+
+  it('sends the first lead at once, then those of the next minute together in one email', async () => {
+    const custom = burstForm('burst')
+    const window = { formId: 'burst', recipient: 'sales@example.com' }
+    const queue = recordingQueue()
+    const { sender, sent } = recording()
+
+    // The first lead of a quiet spell: its request queues its window's message, to send now.
+    const first = await lead(custom, 'Ann')
+    expect(await queuedFor('burst', queue)).toEqual([{ body: window, delaySeconds: undefined }])
+    const flushed = Date.now()
+    await flushWindow(queue.env, window, { sender, forms: custom })
+    expect(sent.map((m) => m.subject)).toEqual(['New lead: Ann · Quotes'])
+    expect(await statusOf(first)).toBe('sent')
+    // The window stays open a minute: its next flush is queued.
+    expect(queue.messages).toEqual([{ body: window, delaySeconds: 60 }])
+
+    // Three more within the minute: their requests queue nothing, and they wait. A request
+    // learns the window stays open a minute after its flush: until then, the next need not look.
+    const burst = [await lead(custom, 'Bo'), await lead(custom, 'Cy'), await lead(custom, 'Di')]
+    const { queued, openUntil } = await afterLead('burst', queue)
+    expect(queued).toEqual([])
+    expect(openUntil).toBeGreaterThanOrEqual(flushed + 60_000)
+    expect(await Promise.all(burst.map(statusOf))).toEqual(['queued', 'queued', 'queued'])
+
+    // The minute ends: one email tells of all three, and each lead's notification is sent by it.
+    await flushWindow(queue.env, window, { sender, forms: custom })
+    expect(sent).toHaveLength(2)
+    expect(sent[1]).toMatchObject({
+      to: 'sales@example.com',
+      subject: '3 new leads: Bo, Cy, Di · Quotes',
+    })
+    expect(sent[1]!.text).toContain('3 leads: 3 new contacts, 0 returning.')
+    expect(sent[1]!.text).toMatch(/Bo \(bo-[^)]+\)  \[new\]\n[\s\S]*Cy \([\s\S]*Di \(/)
+    const listed = await api('GET', '/v1/notifications?formId=burst&kind=lead')
+    const byLead = new Map(
+      listed.body.notifications.map((n: { submissionId: string }) => [n.submissionId, n])
+    )
+    expect(byLead.size).toBe(4)
+    const messageIds = burst.map((id) => {
+      const n = byLead.get(id) as { status: string; attempts: number; messageId: string }
+      expect(n).toMatchObject({ status: 'sent', attempts: 1 })
+      return n.messageId
+    })
+    expect(new Set(messageIds).size).toBe(1)
+    expect(messageIds[0]).not.toBe((byLead.get(first) as { messageId: string }).messageId)
+
+    // A minute without a lead: the window closes, and the next lead goes alone and at once.
+    queue.messages.length = 0
+    await flushWindow(queue.env, window, { sender, forms: custom })
+    expect(sent).toHaveLength(2)
+    expect(queue.messages).toEqual([])
+    expect((await afterLead('burst', queue)).openUntil).toBe(0)
+    const later = await lead(custom, 'Eve')
+    expect(await queuedFor('burst', queue)).toEqual([{ body: window, delaySeconds: undefined }])
+    await flushWindow(queue.env, window, { sender, forms: custom })
+    expect(sent.map((m) => m.subject).at(-1)).toBe('New lead: Eve · Quotes')
+    expect(await statusOf(later)).toBe('sent')
+  })
+
+  it('emails each lead once, however often its window is flushed at the same time', async () => {
+    const custom = burstForm('burst-twice')
+    const window = { formId: 'burst-twice', recipient: 'sales@example.com' }
+    const queue = recordingQueue()
+    const { sender, sent } = recording()
+    const leads = [await lead(custom, 'Fay'), await lead(custom, 'Gus'), await lead(custom, 'Hal')]
+    const mentions = () =>
+      ['Fay', 'Gus', 'Hal'].map((name) => sent.filter((m) => m.text!.includes(name)).length)
+    await Promise.all([
+      flushWindow(queue.env, window, { sender, forms: custom }),
+      flushWindow(queue.env, window, { sender, forms: custom }),
+      flushWindow(queue.env, window, { sender, forms: custom }),
+    ])
+    expect(mentions()).toEqual([1, 1, 1])
+    expect(await Promise.all(leads.map(statusOf))).toEqual(['sent', 'sent', 'sent'])
+    // The queue brings a window's message again, or a lead's own: nothing more is sent.
+    await flushWindow(queue.env, window, { sender, forms: custom })
+    for (const id of leads)
+      await deliverNotification(env, (await notificationsOf(id))[0]!.id, { sender, forms: custom })
+    expect(mentions()).toEqual([1, 1, 1])
+  })
+
+  it('is sent by the cron sweep when its window’s message was lost', async () => {
+    const custom = burstForm('burst-lost')
+    const window = { formId: 'burst-lost', recipient: 'sales@example.com' }
+    const queue = recordingQueue()
+    const { sender, sent } = recording()
+    await lead(custom, 'Ida')
+    await flushWindow(queue.env, window, { sender, forms: custom })
+    const waiting = await lead(custom, 'Jo')
+    // The window's next message never comes. A quarter of an hour later the sweep queues it again.
+    queue.messages.length = 0
+    await sweepNotifications(queue.env, Date.now() + 16 * 60_000, custom)
+    expect(
+      queue.messages.filter((m) => 'formId' in m.body && m.body.formId === 'burst-lost')
+    ).toEqual([{ body: window, delaySeconds: undefined }])
+    await flushWindow(queue.env, window, { sender, forms: custom })
+    expect(sent.map((m) => m.subject)).toEqual(['New lead: Ida · Quotes', 'New lead: Jo · Quotes'])
+    expect(await statusOf(waiting)).toBe('sent')
+
+    // An open window with no lead whose message was lost is flushed by the sweep too, and closes:
+    // the next lead is emailed at once.
+    queue.messages.length = 0
+    await sweepNotifications(queue.env, Date.now() + 16 * 60_000, custom)
+    expect(
+      queue.messages.filter((m) => 'formId' in m.body && m.body.formId === 'burst-lost')
+    ).toEqual([{ body: window, delaySeconds: undefined }])
+    await flushWindow(queue.env, window, { sender, forms: custom })
+    await lead(custom, 'Kit')
+    expect(await queuedFor('burst-lost', queue)).toEqual([
+      { body: window, delaySeconds: undefined },
+    ])
+  })
+
+  it('keeps a failed burst waiting, tries it again with the next lead, and fails it after the last try', async () => {
+    const custom = burstForm('burst-fail')
+    const window = { formId: 'burst-fail', recipient: 'sales@example.com' }
+    const queue = recordingQueue()
+    const { sender, sent } = recording()
+    await lead(custom, 'Lu')
+    await flushWindow(queue.env, window, { sender, forms: custom })
+    const tried = [await lead(custom, 'Mo'), await lead(custom, 'Ned')]
+    expect(await flushWindow(queue.env, window, { sender: unverified, forms: custom })).toEqual({
+      retry: true,
+    })
+    expect((await notificationsOf(tried[0]!))[0]).toMatchObject({
+      status: 'queued',
+      attempts: 1,
+      last_error: NOT_VERIFIED,
+    })
+    const untried = await lead(custom, 'Oz')
+    // The queue's last try fails too: the leads tried are failed; the one never tried still waits.
+    const dead = createMessageBatch<NotificationMessage>('contact-capture-notifications-dlq', [
+      { id: crypto.randomUUID(), timestamp: new Date(), attempts: 21, body: window },
+    ])
+    await handleNotificationBatch(dead, queue.env)
+    expect((await getQueueResult(dead, createExecutionContext())).explicitAcks).toHaveLength(1)
+    expect(await Promise.all(tried.map(statusOf))).toEqual(['failed', 'failed'])
+    expect((await notificationsOf(tried[0]!))[0]!.last_error).toBe(
+      `gave up after the last retry (last error: ${NOT_VERIFIED})`
+    )
+    expect(await statusOf(untried)).toBe('queued')
+    await flushWindow(queue.env, window, { sender, forms: custom })
+    expect(sent.map((m) => m.subject)).toEqual(['New lead: Lu · Quotes', 'New lead: Oz · Quotes'])
   })
 })
 

@@ -160,7 +160,7 @@ async function recordSubmission(
     submittedEvent(db, row.id, row.createdDate),
     ...(row.idempotencyKey ? [selectAnswerByKey(db, row.formId, row.idempotencyKey)] : []),
     ...(notify.length
-      ? [insertLeadNotifications(db, row.id, row.formId, notify, row.createdDate)]
+      ? insertLeadNotifications(db, row.id, row.formId, notify, row.createdDate)
       : []),
   ]
   let results: D1Result<Record<string, unknown>>[]

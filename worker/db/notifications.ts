@@ -3,25 +3,44 @@
  * Notification emails to site owners: one row per email and recipient (a lead's written in the
  * batch that records its submission, a digest's by the cron), claimed by a consumer before it
  * sends, and one row per attempt. Rows hold ids only; what a message says is read when it is sent.
+ * A lead waits in its form and recipient's window while one is open (notification_windows): the
+ * window's queue message sends the leads that gathered there as one email.
  */
 
-/** A new lead's email to each recipient, as one statement of the batch that records the submission. */
+/**
+ * A new lead's notification to each recipient, as statements of the batch that records the
+ * submission. Where its window is open the lead waits there (queued_date set: the window's
+ * message covers it); elsewhere it opens the window, and is left for its request to queue.
+ */
 export function insertLeadNotifications(
   db: D1Database,
   submissionId: string,
   formId: string,
   recipients: string[],
   now: string
-): D1PreparedStatement {
+): D1PreparedStatement[] {
   // Only when this request inserted the submission: never for a replay, never for a refused one.
-  return db
-    .prepare(
-      `INSERT INTO notifications (id, kind, form_id, submission_id, recipient, status, created_date, updated_date)
-       SELECT json_extract(r.value, '$.id'), 'lead', ?2, ?1, json_extract(r.value, '$.to'), 'queued', ?3, ?3
-       FROM json_each(?4) r WHERE EXISTS (SELECT 1 FROM submissions WHERE id = ?1)
-       ON CONFLICT DO NOTHING`
-    )
-    .bind(submissionId, formId, now, withIds(recipients))
+  const inserted = 'EXISTS (SELECT 1 FROM submissions WHERE id = ?1)'
+  return [
+    db
+      .prepare(
+        `INSERT INTO notifications (id, kind, form_id, submission_id, recipient, status, queued_date,
+           created_date, updated_date)
+         SELECT json_extract(r.value, '$.id'), 'lead', ?2, ?1, json_extract(r.value, '$.to'), 'queued',
+           (SELECT ?3 FROM notification_windows w WHERE w.form_id = ?2 AND w.recipient = json_extract(r.value, '$.to')),
+           ?3, ?3
+         FROM json_each(?4) r WHERE ${inserted}
+         ON CONFLICT DO NOTHING`
+      )
+      .bind(submissionId, formId, now, withIds(recipients)),
+    db
+      .prepare(
+        `INSERT INTO notification_windows (form_id, recipient, opened_date, updated_date)
+         SELECT ?2, r.value, ?3, ?3 FROM json_each(?4) r WHERE ${inserted}
+         ON CONFLICT DO NOTHING`
+      )
+      .bind(submissionId, formId, now, JSON.stringify(recipients)),
+  ]
 }
 
 export interface DigestPeriod {
@@ -61,17 +80,54 @@ function withIds(recipients: string[]): string {
   return JSON.stringify(recipients.map((to) => ({ id: crypto.randomUUID(), to })))
 }
 
-/** Takes up to `limit` notifications that have no queue message yet; answers their ids. */
-export async function claimUnqueued(db: D1Database, now: string, limit: number): Promise<string[]> {
-  const { results } = await db
+/** A notification to queue: a digest by its id, a lead by its form and recipient's window. */
+export interface ToQueue {
+  id: string
+  kind: 'lead' | 'digest'
+  form_id: string
+  recipient: string
+}
+
+/** Takes up to `limit` notifications that have no queue message yet. */
+export async function claimUnqueued(
+  db: D1Database,
+  now: string,
+  limit: number
+): Promise<ToQueue[]> {
+  const { results } = await claimUnqueuedStatement(db, now, limit).all<ToQueue>()
+  return results
+}
+
+/**
+ * Takes up to `limit` notifications that have no queue message yet, and reads a form's open
+ * windows (each with its last flush), in one round trip.
+ */
+export async function claimUnqueuedSeeingWindows(
+  db: D1Database,
+  now: string,
+  limit: number,
+  formId: string
+): Promise<{ rows: ToQueue[]; windows: { recipient: string; updated_date: string }[] }> {
+  const [claimed, windows] = await db.batch<Record<string, unknown>>([
+    claimUnqueuedStatement(db, now, limit),
+    db
+      .prepare('SELECT recipient, updated_date FROM notification_windows WHERE form_id = ?')
+      .bind(formId),
+  ])
+  return {
+    rows: claimed!.results as unknown as ToQueue[],
+    windows: windows!.results as unknown as { recipient: string; updated_date: string }[],
+  }
+}
+
+function claimUnqueuedStatement(db: D1Database, now: string, limit: number): D1PreparedStatement {
+  return db
     .prepare(
       `UPDATE notifications SET queued_date = ?1, updated_date = ?1
        WHERE id IN (SELECT id FROM notifications WHERE queued_date IS NULL ORDER BY created_date LIMIT ?2)
-       RETURNING id`
+       RETURNING id, kind, form_id, recipient`
     )
     .bind(now, limit)
-    .all<{ id: string }>()
-  return results.map((r) => r.id)
 }
 
 /** When a waiting notification counts as having lost its queue message. */
@@ -85,21 +141,121 @@ export interface StaleBounds {
 
 /**
  * Notifications whose queue message was lost, touched now and answered to be queued again:
- * waiting and untouched for too long, or claimed by a consumer whose lease ran out.
+ * waiting and untouched for too long, or claimed by a consumer whose lease ran out; and open
+ * windows without a waiting lead that no flush touched for as long (as leads, by their window).
  */
-export async function requeueStale(db: D1Database, bounds: StaleBounds): Promise<string[]> {
-  const { results } = await db
+export async function requeueStale(db: D1Database, bounds: StaleBounds): Promise<ToQueue[]> {
+  const [rows, windows] = await db.batch<ToQueue>([
+    db
+      .prepare(
+        `UPDATE notifications SET updated_date = ?3
+         WHERE id IN (SELECT id FROM notifications
+           WHERE (status = 'queued' AND queued_date IS NOT NULL
+                  AND updated_date < CASE WHEN attempts = 0 THEN ?1 ELSE ?2 END)
+              OR (status = 'sending' AND lease_until < ?3) LIMIT 100)
+         RETURNING id, kind, form_id, recipient`
+      )
+      .bind(bounds.untriedSince, bounds.triedSince, bounds.now),
+    // Left as they are: their last flush tells requests how long they stay open at least.
+    db
+      .prepare(
+        `SELECT 'window' AS id, 'lead' AS kind, form_id, recipient FROM notification_windows w
+         WHERE updated_date < ?1 AND NOT EXISTS (${WAITING_LEADS} AND n.form_id = w.form_id AND n.recipient = w.recipient)
+         LIMIT 100`
+      )
+      .bind(bounds.untriedSince),
+  ])
+  return [...rows!.results, ...windows!.results]
+}
+
+const WAITING_LEADS = `SELECT 1 FROM notifications n WHERE n.kind = 'lead' AND n.status IN ('queued', 'sending')`
+
+/** What a flush of a window took. */
+export interface WindowClaim {
+  /** The leads it took to send (oldest first), each now `sending` until the lease ends. */
+  ids: string[]
+  /** Whether it closed the window: nothing was waiting in it. */
+  closed: boolean
+}
+
+/**
+ * Takes the leads waiting in a form and recipient's window (up to `limit`, oldest first) for one
+ * consumer until `leaseUntil`; when none waits, closes the window, in the same transaction: a lead
+ * recorded after that opens a new one.
+ */
+export async function claimWindowLeads(
+  db: D1Database,
+  window: { formId: string; recipient: string },
+  now: string,
+  leaseUntil: string,
+  limit: number
+): Promise<WindowClaim> {
+  const [claimed, closed] = await db.batch<{ id: string }>([
+    db
+      .prepare(
+        `UPDATE notifications SET status = 'sending', queued_date = COALESCE(queued_date, ?3),
+           lease_until = ?4, updated_date = ?3
+         WHERE id IN (SELECT id FROM notifications
+           WHERE kind = 'lead' AND form_id = ?1 AND recipient = ?2
+             AND (status = 'queued' OR (status = 'sending' AND lease_until < ?3))
+           ORDER BY created_date LIMIT ?5)
+         RETURNING id, created_date`
+      )
+      .bind(window.formId, window.recipient, now, leaseUntil, limit),
+    db
+      .prepare(
+        `DELETE FROM notification_windows WHERE form_id = ?1 AND recipient = ?2
+           AND NOT EXISTS (${WAITING_LEADS} AND n.form_id = ?1 AND n.recipient = ?2)`
+      )
+      .bind(window.formId, window.recipient),
+  ])
+  const ids = (claimed!.results as unknown as { id: string; created_date: string }[])
+    .sort((a, b) => a.created_date.localeCompare(b.created_date))
+    .map((r) => r.id)
+  return { ids, closed: closed!.meta.changes > 0 }
+}
+
+/** Keeps a window open (writing it again if it was closed) after its flush sent an email. */
+export async function keepWindowOpen(
+  db: D1Database,
+  window: { formId: string; recipient: string },
+  now: string
+): Promise<void> {
+  await db
     .prepare(
-      `UPDATE notifications SET updated_date = ?3
-       WHERE id IN (SELECT id FROM notifications
-         WHERE (status = 'queued' AND queued_date IS NOT NULL
-                AND updated_date < CASE WHEN attempts = 0 THEN ?1 ELSE ?2 END)
-            OR (status = 'sending' AND lease_until < ?3) LIMIT 100)
-       RETURNING id`
+      `INSERT INTO notification_windows (form_id, recipient, opened_date, updated_date) VALUES (?1, ?2, ?3, ?3)
+       ON CONFLICT DO UPDATE SET updated_date = excluded.updated_date`
     )
-    .bind(bounds.untriedSince, bounds.triedSince, bounds.now)
-    .all<{ id: string }>()
-  return results.map((r) => r.id)
+    .bind(window.formId, window.recipient, now)
+    .run()
+}
+
+/**
+ * After a window's queue message gave up: its leads that were tried are failed with `reason`, and
+ * the window is closed when no lead waits in it any more (one never tried waits for the sweep).
+ */
+export async function failWindowLeads(
+  db: D1Database,
+  window: { formId: string; recipient: string },
+  reason: string,
+  now: string
+): Promise<void> {
+  await db.batch([
+    db
+      .prepare(
+        `UPDATE notifications SET status = 'failed', lease_until = NULL, updated_date = ?4,
+           last_error = ?3 || COALESCE(' (last error: ' || last_error || ')', '')
+         WHERE kind = 'lead' AND form_id = ?1 AND recipient = ?2 AND status IN ('queued', 'sending')
+           AND attempts > 0`
+      )
+      .bind(window.formId, window.recipient, reason, now),
+    db
+      .prepare(
+        `DELETE FROM notification_windows WHERE form_id = ?1 AND recipient = ?2
+           AND NOT EXISTS (${WAITING_LEADS} AND n.form_id = ?1 AND n.recipient = ?2)`
+      )
+      .bind(window.formId, window.recipient),
+  ])
 }
 
 /** A notification with what its lead's message needs, read when it is sent. */
@@ -132,7 +288,15 @@ export async function selectNotificationToSend(
   db: D1Database,
   id: string
 ): Promise<NotificationToSend | undefined> {
-  const row = await db
+  return (await selectNotificationsToSend(db, [id]))[0]
+}
+
+/** The notifications with these ids that exist, oldest submission first. */
+export async function selectNotificationsToSend(
+  db: D1Database,
+  ids: string[]
+): Promise<NotificationToSend[]> {
+  const { results } = await db
     .prepare(
       `SELECT n.id, n.kind, n.form_id, n.recipient, n.status, n.digest_day, n.period_start, n.period_end,
          s.id AS submission_id, s.status AS submission_status, s.created_date AS submitted_date,
@@ -150,11 +314,12 @@ export async function selectNotificationToSend(
        LEFT JOIN submissions s ON s.id = n.submission_id
        LEFT JOIN contacts c ON c.id = COALESCE(
          (SELECT target_id FROM contact_aliases WHERE source_id = s.contact_id), s.contact_id)
-       WHERE n.id = ?`
+       WHERE n.id IN (SELECT value FROM json_each(?))
+       ORDER BY s.created_date, n.id`
     )
-    .bind(id)
-    .first<NotificationToSend>()
-  return row ?? undefined
+    .bind(JSON.stringify(ids))
+    .all<NotificationToSend>()
+  return results
 }
 
 /** One lead of a digest. */
@@ -232,10 +397,10 @@ export type AttemptOutcome =
   /** `status`: `queued` to try again, `failed` when it never can pass. */
   | { outcome: 'failed'; error: string; status: 'queued' | 'failed' }
 
-/** Records an attempt, and the notification's state after it, in one batch. */
+/** Records an attempt (one email, which may tell of several leads) on each notification it sent, and their state after it, in one batch. */
 export async function recordAttempt(
   db: D1Database,
-  id: string,
+  ids: string[],
   attempt: AttemptOutcome,
   now: string
 ): Promise<void> {
@@ -246,17 +411,17 @@ export async function recordAttempt(
     db
       .prepare(
         `INSERT INTO notification_attempts (notification_id, attempt, attempted_date, outcome, error, message_id)
-         SELECT id, attempts + 1, ?2, ?3, ?4, ?5 FROM notifications WHERE id = ?1`
+         SELECT id, attempts + 1, ?2, ?3, ?4, ?5 FROM notifications WHERE id IN (SELECT value FROM json_each(?1))`
       )
-      .bind(id, now, attempt.outcome, error, messageId),
+      .bind(JSON.stringify(ids), now, attempt.outcome, error, messageId),
     db
       .prepare(
         `UPDATE notifications SET attempts = attempts + 1, status = ?2, lease_until = NULL, last_error = ?3,
            message_id = COALESCE(?4, message_id), sent_date = CASE WHEN ?2 = 'sent' THEN ?5 ELSE sent_date END,
            updated_date = ?5
-         WHERE id = ?1`
+         WHERE id IN (SELECT value FROM json_each(?1))`
       )
-      .bind(id, sent ? 'sent' : attempt.status, error, messageId, now),
+      .bind(JSON.stringify(ids), sent ? 'sent' : attempt.status, error, messageId, now),
   ])
 }
 
@@ -266,7 +431,7 @@ export async function recordAttempt(
  */
 export async function closeNotification(
   db: D1Database,
-  id: string,
+  ids: string[],
   status: 'failed' | 'skipped',
   reason: string,
   now: string
@@ -276,20 +441,20 @@ export async function closeNotification(
       `UPDATE notifications SET status = ?2, lease_until = NULL, updated_date = ?4,
          last_error = ?3 || CASE WHEN ?2 = 'failed' AND last_error IS NOT NULL
                             THEN ' (last error: ' || last_error || ')' ELSE '' END
-       WHERE id = ?1 AND status IN ('queued', 'sending')`
+       WHERE id IN (SELECT value FROM json_each(?1)) AND status IN ('queued', 'sending')`
     )
-    .bind(id, status, reason, now)
+    .bind(JSON.stringify(ids), status, reason, now)
     .run()
 }
 
-/** Notes that a notification waits (its lead's contact is still being written). */
-export async function touchNotification(db: D1Database, id: string, now: string): Promise<void> {
+/** Notes that notifications wait (their leads' contacts are still being written). */
+export async function touchNotification(db: D1Database, ids: string[], now: string): Promise<void> {
   await db
     .prepare(
       `UPDATE notifications SET status = 'queued', lease_until = NULL, updated_date = ?2
-       WHERE id = ?1 AND status IN ('queued', 'sending')`
+       WHERE id IN (SELECT value FROM json_each(?1)) AND status IN ('queued', 'sending')`
     )
-    .bind(id, now)
+    .bind(JSON.stringify(ids), now)
     .run()
 }
 

@@ -9,7 +9,7 @@ import * as z from '../../shared/zod.ts'
 import { formIdSchema } from '../../shared/forms-config.ts'
 import { forms } from '../configured-forms.ts'
 import { listNotifications } from '../db/notifications.ts'
-import { queueNotifications } from '../notifications/dispatch.ts'
+import { queueAfterLead } from '../notifications/dispatch.ts'
 import { validate } from './middleware/validate.ts'
 import { textParam, wholeNumberParam } from './query-params.ts'
 
@@ -69,18 +69,30 @@ notificationRoutes.get('/v1/notifications', validate('query', listQuery), async 
 })
 
 /**
- * After a submission is answered, queues the emails its batch wrote (in the background: the
- * visitor's answer never waits for it, and a failure here is left to the cron sweep).
+ * Per form, until when its lead windows stay open at least, as this isolate last read it: a lead
+ * recorded before then waits in a window, whose own message sends it.
+ */
+const windowsOpenUntil = new Map<string, number>()
+/** Stops relying on it a little early, for clocks that differ between isolates and the consumer. */
+const CLOCK_MARGIN_MS = 10_000
+
+/**
+ * After a submission is answered, queues the email its batch wrote when its lead is the first of
+ * a quiet spell (in the background: the visitor's answer never waits for it, and a failure here
+ * is left to the cron sweep). While the form's windows are known to be open, a lead waits in
+ * them and there is nothing to queue: no round trip.
  */
 export function queueNotificationsAfterCapture(): MiddlewareHandler<{ Bindings: Env }> {
   return async function queueNotificationsAfterCapture(c, next) {
     await next()
     const formId = c.req.param('formId')
-    const notifies = formId && Object.hasOwn(forms, formId) && forms[formId]!.notify?.instant
-    if (notifies && c.req.method === 'POST' && c.res.status < 400) {
-      c.executionCtx.waitUntil(
-        queueNotifications(c.env).catch((err) => console.error('notification queueing failed', err))
-      )
-    }
+    const notify = formId && Object.hasOwn(forms, formId) ? forms[formId]!.notify : undefined
+    if (!formId || !notify?.instant || c.req.method !== 'POST' || c.res.status >= 400) return
+    if (Date.now() < (windowsOpenUntil.get(formId) ?? 0) - CLOCK_MARGIN_MS) return
+    c.executionCtx.waitUntil(
+      queueAfterLead(c.env, formId, notify.email)
+        .then((openUntil) => windowsOpenUntil.set(formId, openUntil))
+        .catch((err) => console.error('notification queueing failed', err))
+    )
   }
 }

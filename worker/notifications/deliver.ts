@@ -6,6 +6,10 @@
  * as failed. A consumer claims a notification before sending it and a sent one is never sent
  * again, so a repeated message sends nothing. A lead's email waits a little while its contact is
  * still being written, so it can say whether the contact is new and what labels it has.
+ *
+ * Leads go by their window (dispatch.ts): the first of a quiet spell alone and at once, with all
+ * it says; those that gather in the next minute together, in one email that lists them; and so
+ * every minute while they keep coming, until a minute passes without one and the window closes.
  */
 import { backoffSeconds } from '../../shared/backoff.ts'
 import type { FormConfig, FormsConfig } from '../../shared/forms-config.ts'
@@ -13,16 +17,21 @@ import type { CleanValue, SubmissionContext } from '../../shared/submission.ts'
 import { forms as configuredForms } from '../configured-forms.ts'
 import {
   claimNotification,
+  claimWindowLeads,
   closeNotification,
+  failWindowLeads,
+  keepWindowOpen,
   recordAttempt,
   selectDigestLeads,
+  selectNotificationsToSend,
   selectNotificationToSend,
   touchNotification,
 } from '../db/notifications.ts'
 import type { NotificationToSend } from '../db/notifications.ts'
-import type { NotificationMessage } from './dispatch.ts'
-import { DIGEST_LIST_LIMIT, digestMessage, leadMessage } from './message.ts'
-import type { LeadContact, NotifySettings } from './message.ts'
+import { queueWindow, WINDOW_SECONDS } from './dispatch.ts'
+import type { NotificationMessage, WindowMessage } from './dispatch.ts'
+import { burstMessage, DIGEST_LIST_LIMIT, digestMessage, leadMessage } from './message.ts'
+import type { LeadContact, LeadFacts, NotifySettings } from './message.ts'
 
 /** The sender while developing, when NOTIFY_FROM is not set (the binding is simulated there). */
 export const DEV_SENDER = 'notifications@example.com'
@@ -31,6 +40,9 @@ const LEASE_MS = 60_000
 const MAX_DELAY_SECONDS = 3600
 /** How long a lead's email waits for its contact to be written before it goes without. */
 const CONTACT_WAIT_MS = 10 * 60_000
+/** The most leads one window's email takes (it lists the first 100); more go in the next. */
+const WINDOW_LIMIT = 1000
+const GAVE_UP = 'gave up after the last retry'
 
 // Errors of Cloudflare Email Service that no retry can fix: recorded as failed at once.
 const PERMANENT_ERRORS = new Set([
@@ -78,28 +90,72 @@ export async function handleNotificationBatch(
 ): Promise<void> {
   const deadLetters = batch.queue.endsWith('-dlq')
   for (const message of batch.messages) {
-    const { notificationId } = message.body
+    const body = message.body
     try {
       if (deadLetters) {
         const now = new Date().toISOString()
-        await closeNotification(
-          env.DB,
-          notificationId,
-          'failed',
-          'gave up after the last retry',
-          now
-        )
+        if ('notificationId' in body)
+          await closeNotification(env.DB, [body.notificationId], 'failed', GAVE_UP, now)
+        else await failWindowLeads(env.DB, body, GAVE_UP, now)
         message.ack()
         continue
       }
-      const { retry } = await deliverNotification(env, notificationId)
+      const { retry } =
+        'notificationId' in body
+          ? await deliverNotification(env, body.notificationId)
+          : await flushWindow(env, body)
       if (retry) message.retry({ delaySeconds: notificationDelaySeconds(env, message.attempts) })
       else message.ack()
     } catch (err) {
-      console.error('notification failed', notificationId, err)
+      console.error('notification failed', body, err)
       message.retry({ delaySeconds: notificationDelaySeconds(env, message.attempts) })
     }
   }
+}
+
+/**
+ * Sends the leads waiting in a window: one alone with all it says, several in one email that
+ * lists them. After an email the window stays open and is flushed again in WINDOW_SECONDS; a
+ * flush that finds no lead waiting closes it. Safe to repeat: each lead is claimed before sending.
+ */
+export async function flushWindow(
+  env: Env,
+  window: WindowMessage,
+  options: DeliverOptions = {}
+): Promise<DeliveryOutcome> {
+  const now = options.now ?? Date.now()
+  const at = new Date(now).toISOString()
+  const leaseUntil = new Date(now + LEASE_MS).toISOString()
+  const claim = await claimWindowLeads(env.DB, window, at, leaseUntil, WINDOW_LIMIT)
+  if (claim.closed) return { retry: false }
+  const forms = options.forms ?? configuredForms
+  const form = Object.hasOwn(forms, window.formId) ? forms[window.formId] : undefined
+  const leads: (LeadFacts & { notificationId: string })[] = []
+  const waiting: string[] = []
+  const gone: string[] = []
+  for (const row of await selectNotificationsToSend(env.DB, claim.ids)) {
+    const lead = leadFacts(row, form, now)
+    if ('wait' in lead) waiting.push(row.id)
+    else if ('skip' in lead) gone.push(row.id)
+    else leads.push({ ...lead, notificationId: row.id })
+  }
+  if (waiting.length) await touchNotification(env.DB, waiting, at)
+  if (gone.length) await closeNotification(env.DB, gone, 'skipped', CONTACT_GONE, at)
+  if (leads.length) {
+    const settings = notifySettings(env)
+    const message =
+      leads.length === 1
+        ? leadMessage(leads[0]!, window.recipient, settings)
+        : burstMessage({ formId: window.formId, form, leads }, window.recipient, settings)
+    const ids = leads.map((lead) => lead.notificationId)
+    const sent = await send(env.DB, ids, options.sender ?? env.NOTIFY_EMAIL, message)
+    // Failed, to be tried again: the queue brings this message back after the backoff.
+    if (sent.retry) return sent
+  }
+  // Leads came (or wait for their contact, or another consumer holds them): more may follow.
+  await keepWindowOpen(env.DB, window, at)
+  await queueWindow(env, window, claim.ids.length === WINDOW_LIMIT ? 0 : WINDOW_SECONDS)
+  return { retry: false }
 }
 
 /** One attempt to send a notification; safe to repeat (one sent, or claimed, is left alone). */
@@ -120,19 +176,21 @@ export async function deliverNotification(
       ? leadEmail(row, form, settings, now)
       : await digestEmail(env.DB, row, form, settings)
   if ('wait' in email) {
-    await touchNotification(env.DB, notificationId, at)
+    await touchNotification(env.DB, [notificationId], at)
     return { retry: true }
   }
   if ('skip' in email) {
-    await closeNotification(env.DB, notificationId, 'skipped', email.skip, at)
+    await closeNotification(env.DB, [notificationId], 'skipped', email.skip, at)
     return { retry: false }
   }
   const leaseUntil = new Date(now + LEASE_MS).toISOString()
   if (!(await claimNotification(env.DB, notificationId, at, leaseUntil))) return { retry: false } // another consumer has it
-  return send(env.DB, notificationId, options.sender ?? env.NOTIFY_EMAIL, email.message)
+  return send(env.DB, [notificationId], options.sender ?? env.NOTIFY_EMAIL, email.message)
 }
 
 type Email = { message: EmailMessageBuilder } | { wait: true } | { skip: string }
+
+const CONTACT_GONE = 'the contact was deleted before the email was sent'
 
 function leadEmail(
   row: NotificationToSend,
@@ -140,6 +198,18 @@ function leadEmail(
   settings: NotifySettings,
   now: number
 ): Email {
+  const lead = leadFacts(row, form, now)
+  return 'wait' in lead || 'skip' in lead
+    ? lead
+    : { message: leadMessage(lead, row.recipient, settings) }
+}
+
+/** What a lead's email tells; or wait (its contact is still being written), or skip (deleted). */
+function leadFacts(
+  row: NotificationToSend,
+  form: FormConfig | undefined,
+  now: number
+): LeadFacts | { wait: true } | { skip: string } {
   if (
     row.submission_status === 'pending' &&
     now - Date.parse(row.submitted_date!) < CONTACT_WAIT_MS
@@ -148,9 +218,8 @@ function leadEmail(
   const values = row.submitted_values
     ? (JSON.parse(row.submitted_values) as Record<string, CleanValue>)
     : undefined
-  if (!values || values.erased === true)
-    return { skip: 'the contact was deleted before the email was sent' }
-  const lead = {
+  if (!values || values.erased === true) return { skip: CONTACT_GONE }
+  return {
     formId: row.form_id,
     form,
     submissionId: row.submission_id!,
@@ -159,7 +228,6 @@ function leadEmail(
     context: JSON.parse(row.context ?? '{}') as SubmissionContext,
     contact: leadContact(row, form?.labels ?? []),
   }
-  return { message: leadMessage(lead, row.recipient, settings) }
 }
 
 async function digestEmail(
@@ -192,10 +260,10 @@ async function digestEmail(
   return { message: digestMessage(digest, row.recipient, settings) }
 }
 
-/** Sends through the binding and records the attempt; a failure no retry can fix ends it. */
+/** Sends through the binding and records the attempt on each notification the email tells of; a failure no retry can fix ends them. */
 async function send(
   db: D1Database,
-  notificationId: string,
+  notificationIds: string[],
   sender: EmailSender,
   message: EmailMessageBuilder
 ): Promise<DeliveryOutcome> {
@@ -208,10 +276,10 @@ async function send(
     const text = err instanceof Error ? err.message : String(err)
     const error = typeof code === 'string' ? `${code}: ${text}` : text
     const status = permanent ? 'failed' : 'queued'
-    await recordAttempt(db, notificationId, { outcome: 'failed', error, status }, nowIso())
+    await recordAttempt(db, notificationIds, { outcome: 'failed', error, status }, nowIso())
     return { retry: !permanent }
   }
-  await recordAttempt(db, notificationId, { outcome: 'sent', messageId }, nowIso())
+  await recordAttempt(db, notificationIds, { outcome: 'sent', messageId }, nowIso())
   return { retry: false }
 }
 

@@ -1,17 +1,28 @@
 /**
  * @module
  * From the notifications table to the NOTIFICATIONS queue. A lead's notification is written in the
- * batch that records its submission; right after the answer (in the background) it is queued
- * here. The cron sweep writes the daily digests, queues whatever is still unqueued (the worker
- * stopped before it could) and queues again the notifications whose message was lost.
+ * batch that records its submission. The first lead of a quiet spell opens a window for its form
+ * and recipient, and right after the answer (in the background) the window's message is queued
+ * here, to send at once; the leads that follow wait in the window, which its consumer flushes
+ * every minute (deliver.ts). The cron sweep writes the daily digests, queues whatever is still
+ * unqueued (the worker stopped before it could) and queues again what lost its message.
  */
 import { forms as configuredForms } from '../configured-forms.ts'
 import type { FormsConfig } from '../../shared/forms-config.ts'
-import { claimUnqueued, requeueStale } from '../db/notifications.ts'
+import { claimUnqueued, claimUnqueuedSeeingWindows, requeueStale } from '../db/notifications.ts'
+import type { ToQueue } from '../db/notifications.ts'
 import { writeDigests } from './digest.ts'
 
-export interface NotificationMessage {
-  notificationId: string
+/** How long the leads after an email wait to go together in the next: a window's length. */
+export const WINDOW_SECONDS = 60
+
+/** A queue message: one notification (a digest), or the leads waiting in a window. */
+export type NotificationMessage = { notificationId: string } | WindowMessage
+
+/** Send the leads waiting for this form and recipient (in one email when there are several). */
+export interface WindowMessage {
+  formId: string
+  recipient: string
 }
 
 // A waiting notification untouched for longer than any wait for its contact (ten minutes), or
@@ -23,11 +34,37 @@ const TRIED_STALE_MS = 2 * 3600_000
 export async function queueNotifications(env: Env, now = Date.now()): Promise<number> {
   let queued = 0
   for (;;) {
-    const ids = await claimUnqueued(env.DB, new Date(now).toISOString(), 100)
-    await send(env, ids)
-    queued += ids.length
-    if (ids.length < 100) return queued
+    const rows = await claimUnqueued(env.DB, new Date(now).toISOString(), 100)
+    if (rows.length) await send(env, rows)
+    queued += rows.length
+    if (rows.length < 100) return queued
   }
+}
+
+/**
+ * What a lead's request does once it is answered: queues what has no queue message yet (the
+ * window its lead opened, if it did), and answers until when the form's windows stay open at
+ * least (0 when one is closed). A window stays open a minute after each flush that found leads,
+ * so every lead of the form recorded before then waits in one: a request before then has nothing
+ * to queue, and need not look.
+ */
+export async function queueAfterLead(
+  env: Env,
+  formId: string,
+  recipients: string[],
+  now = Date.now()
+): Promise<number> {
+  const { rows, windows } = await claimUnqueuedSeeingWindows(
+    env.DB,
+    new Date(now).toISOString(),
+    100,
+    formId
+  )
+  if (rows.length) await send(env, rows)
+  if (rows.length === 100) await queueNotifications(env, now)
+  const flushed = new Map(windows.map((w) => [w.recipient, Date.parse(w.updated_date)]))
+  if (!recipients.every((to) => flushed.has(to))) return 0
+  return Math.min(...recipients.map((to) => flushed.get(to)!)) + WINDOW_SECONDS * 1000
 }
 
 /**
@@ -50,10 +87,29 @@ export async function sweepNotifications(
   return stale.length + (await queueNotifications(env, now))
 }
 
-async function send(env: Env, ids: string[]): Promise<void> {
-  for (let i = 0; i < ids.length; i += 100) {
-    await env.NOTIFICATIONS.sendBatch(
-      ids.slice(i, i + 100).map((notificationId) => ({ body: { notificationId } }))
-    )
+/** A digest's message by its id; a lead's is its window's, once per form and recipient. */
+async function send(env: Env, rows: ToQueue[]): Promise<void> {
+  const messages = new Map<string, NotificationMessage>()
+  for (const row of rows) {
+    if (row.kind === 'lead')
+      messages.set(JSON.stringify([row.form_id, row.recipient]), {
+        formId: row.form_id,
+        recipient: row.recipient,
+      })
+    else messages.set(row.id, { notificationId: row.id })
   }
+  const bodies = [...messages.values()]
+  for (let i = 0; i < bodies.length; i += 100) {
+    await env.NOTIFICATIONS.sendBatch(bodies.slice(i, i + 100).map((body) => ({ body })))
+  }
+}
+
+/** Queues a window's next flush, after `delaySeconds`. */
+export async function queueWindow(
+  env: Env,
+  window: WindowMessage,
+  delaySeconds: number
+): Promise<void> {
+  const body: NotificationMessage = { formId: window.formId, recipient: window.recipient }
+  await env.NOTIFICATIONS.send(body, { delaySeconds })
 }

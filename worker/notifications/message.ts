@@ -2,7 +2,8 @@
  * @module
  * What a notification email says, as the structured message Cloudflare's `send_email` binding
  * takes: a new lead (each field the visitor filled, the page and UTM parameters, the contact and
- * its labels, a link to it in the console) or a day's digest (counts and the list of leads).
+ * its labels, a link to it in the console), a burst of leads that came together (counts and the
+ * list of leads, as in the digest) or a day's digest.
  *
  * Everything a visitor typed is escaped for HTML, and what reaches a header (the subject, the
  * Reply-To name) is cut to one line of plain text first: no CR, LF or other control character
@@ -192,6 +193,132 @@ export function digestMessage(
   const day = formatDay(digest.day)
   const leads = `${digest.total} ${digest.total === 1 ? 'lead' : 'leads'}`
   const subject = headerText(`${title}: ${leads} on ${day}`, 200)
+  const list = leadList(digest, timeZone, settings)
+
+  const text = [
+    `"${title}" on ${day} (${timeZone}): ${list.counts}.`,
+    '',
+    ...list.text,
+    '',
+    '--',
+    `Form "${digest.formId}", daily digest. Sent by ${SENDER_NAME}.`,
+  ].join('\n')
+
+  const html = shell({
+    subject,
+    preheader: `${list.counts}.`,
+    body: [
+      eyebrow(`Daily digest · ${title}`),
+      `<h1 class="cc-text" style="margin:0;font:700 24px/1.3 ${FONT};color:#111827;">${esc(leads)} on ${esc(day)}</h1>`,
+      list.html,
+    ].join('\n'),
+    footer: [`Form <b>${esc(digest.formId)}</b> · daily digest for ${esc(digest.day)}`],
+  })
+
+  return {
+    from: { email: settings.from, name: SENDER_NAME },
+    to,
+    subject,
+    text,
+    html,
+    headers: {
+      'Auto-Submitted': 'auto-generated',
+      'X-Contact-Capture-Form': digest.formId,
+      'X-Contact-Capture-Digest': digest.day,
+    },
+  }
+}
+
+/** Leads that came close together, told of in one email (the first 100 listed, the rest counted). */
+export interface BurstFacts {
+  formId: string
+  form: FormConfig | undefined
+  /** Oldest first; the first DIGEST_LIST_LIMIT are listed. */
+  leads: LeadFacts[]
+}
+
+/**
+ * The email about several leads that came within a minute or so of each other, for one recipient:
+ * who, when, new or returning, and a link to each (the one-lead email has all they sent).
+ */
+export function burstMessage(
+  burst: BurstFacts,
+  to: string,
+  settings: NotifySettings
+): EmailMessageBuilder {
+  const title = titleOf(burst.formId, burst.form)
+  const timeZone = burst.form?.notify?.timeZone ?? 'UTC'
+  const total = burst.leads.length
+  const names = burst.leads.map((lead) => {
+    const visitor = visitorOf(burst.form, lead.values)
+    return headerText(visitor.name ?? visitor.email ?? visitor.phone?.phone ?? 'a visitor', 40)
+  })
+  const shown = names.slice(0, 3).join(', ') + (total > 3 ? ` and ${total - 3} more` : '')
+  const subject = headerText(`${total} new leads: ${shown} · ${title}`, 200)
+  const first = burst.leads[0]!.submittedDate
+  const last = burst.leads.at(-1)!.submittedDate
+  const span = `${formatInstant(first, timeZone)} – ${formatTime(last, timeZone)}`
+  const list = leadList(
+    {
+      formId: burst.formId,
+      form: burst.form,
+      total,
+      newContacts: burst.leads.filter((lead) => lead.contact.returning === false).length,
+      leads: burst.leads.slice(0, DIGEST_LIST_LIMIT).map((lead) => ({
+        submittedDate: lead.submittedDate,
+        values: lead.values,
+        contactId: lead.contact.id,
+        newContact: lead.contact.returning === undefined ? undefined : !lead.contact.returning,
+      })),
+    },
+    timeZone,
+    settings
+  )
+
+  const text = [
+    `${total} new leads on "${title}", received ${span}: ${list.counts}.`,
+    '',
+    ...list.text,
+    '',
+    '--',
+    `Leads that come within a minute of the last email wait and come together. Form "${burst.formId}". Sent by ${SENDER_NAME}.`,
+  ].join('\n')
+
+  const html = shell({
+    subject,
+    preheader: `${shown} wrote via ${title}.`,
+    body: [
+      eyebrow(`New leads · ${title}`),
+      `<h1 class="cc-text" style="margin:0;font:700 24px/1.3 ${FONT};color:#111827;">${total} new leads</h1>`,
+      `<p class="cc-muted" style="margin:6px 0 0;font:400 15px/1.5 ${FONT};color:#4b5563;">Received ${esc(span)}</p>`,
+      list.html,
+    ].join('\n'),
+    footer: [
+      'Leads that come within a minute of the last email wait and come together.',
+      `Form <b>${esc(burst.formId)}</b>`,
+    ],
+  })
+
+  return {
+    from: { email: settings.from, name: SENDER_NAME },
+    to,
+    subject,
+    text,
+    html,
+    headers: {
+      'Auto-Submitted': 'auto-generated',
+      'X-Contact-Capture-Form': burst.formId,
+    },
+  }
+}
+
+/** The counts and the list of leads of a digest or a burst, as text lines and HTML. */
+function leadList(
+  digest: Omit<DigestFacts, 'day'>,
+  timeZone: string,
+  settings: NotifySettings
+): { counts: string; text: string[]; html: string } {
+  const leads = `${digest.total} ${digest.total === 1 ? 'lead' : 'leads'}`
   const returning = digest.total - digest.newContacts
   const rows = digest.leads.map((lead) => {
     const visitor = visitorOf(digest.form, lead.values)
@@ -209,17 +336,12 @@ export function digestMessage(
   const counts = `${leads}: ${digest.newContacts} new ${digest.newContacts === 1 ? 'contact' : 'contacts'}, ${returning} returning`
 
   const text = [
-    `"${title}" on ${day} (${timeZone}): ${counts}.`,
-    '',
     ...rows.map(
       (r) =>
         `${r.time}  ${r.who}${r.detail ? ` (${r.detail})` : ''}${r.isNew ? '  [new]' : ''}${r.link ? `\n       ${r.link}` : ''}`
     ),
     ...(more > 0 ? ['', `…and ${more} more.`] : []),
-    '',
-    '--',
-    `Form "${digest.formId}", daily digest. Sent by ${SENDER_NAME}.`,
-  ].join('\n')
+  ]
 
   const list = rows
     .map(
@@ -240,49 +362,30 @@ export function digestMessage(
         `</td></tr>`
     )
     .join('')
-  const html = shell({
-    subject,
-    preheader: `${counts}.`,
-    body: [
-      eyebrow(`Daily digest · ${title}`),
-      `<h1 class="cc-text" style="margin:0;font:700 24px/1.3 ${FONT};color:#111827;">${esc(leads)} on ${esc(day)}</h1>`,
-      `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="margin-top:20px;"><tr>` +
-        [
-          ['Leads', digest.total],
-          ['New contacts', digest.newContacts],
-          ['Returning', returning],
-        ]
-          .map(
-            ([label, n], i) =>
-              `${i ? '<td width="10"></td>' : ''}<td class="cc-stat" style="background:#f5f5ff;border-radius:10px;padding:14px 16px;">` +
-              `<div class="cc-text" style="font:700 22px/1.2 ${FONT};color:#111827;">${n}</div>` +
-              `<div class="cc-muted" style="font:400 13px/1.4 ${FONT};color:#6b7280;">${label}</div></td>`
-          )
-          .join('') +
-        `</tr></table>`,
-      section(
-        `Leads (times in ${timeZone})`,
-        `<table role="presentation" width="100%" cellpadding="0" cellspacing="0">${list}</table>` +
-          (more > 0
-            ? `<p class="cc-muted" style="margin:12px 0 0;font:400 14px/1.5 ${FONT};color:#6b7280;">…and ${more} more.</p>`
-            : '')
-      ),
-    ].join('\n'),
-    footer: [`Form <b>${esc(digest.formId)}</b> · daily digest for ${esc(digest.day)}`],
-  })
-
-  return {
-    from: { email: settings.from, name: SENDER_NAME },
-    to,
-    subject,
-    text,
-    html,
-    headers: {
-      'Auto-Submitted': 'auto-generated',
-      'X-Contact-Capture-Form': digest.formId,
-      'X-Contact-Capture-Digest': digest.day,
-    },
-  }
+  const html = [
+    `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="margin-top:20px;"><tr>` +
+      [
+        ['Leads', digest.total],
+        ['New contacts', digest.newContacts],
+        ['Returning', returning],
+      ]
+        .map(
+          ([label, n], i) =>
+            `${i ? '<td width="10"></td>' : ''}<td class="cc-stat" style="background:#f5f5ff;border-radius:10px;padding:14px 16px;">` +
+            `<div class="cc-text" style="font:700 22px/1.2 ${FONT};color:#111827;">${n}</div>` +
+            `<div class="cc-muted" style="font:400 13px/1.4 ${FONT};color:#6b7280;">${label}</div></td>`
+        )
+        .join('') +
+      `</tr></table>`,
+    section(
+      `Leads (times in ${timeZone})`,
+      `<table role="presentation" width="100%" cellpadding="0" cellspacing="0">${list}</table>` +
+        (more > 0
+          ? `<p class="cc-muted" style="margin:12px 0 0;font:400 14px/1.5 ${FONT};color:#6b7280;">…and ${more} more.</p>`
+          : '')
+    ),
+  ].join('\n')
+  return { counts, text, html }
 }
 
 // Controls (C0, DEL, C1), the Unicode line and paragraph separators, and bidirectional overrides
