@@ -4,6 +4,7 @@
  * The visitor's answer is fixed when the submission is recorded, so a replay returns it byte for
  * byte, and a failed contact write never loses what was accepted.
  */
+import { newId } from '../../shared/ids.ts'
 import { submissionSchema, toFieldViolations } from '../../shared/submission.ts'
 import type { ConsentRecord } from '../../shared/submission.ts'
 import { RATE_LIMIT_DEFAULTS } from '../../shared/forms-config.ts'
@@ -71,7 +72,7 @@ export async function acceptSubmission(
   const store = storeOf(db, req)
   const now = new Date().toISOString()
   const bodyHash = await sha256(req.rawBody)
-  const submissionId = crypto.randomUUID()
+  const submissionId = newId()
   const answer = JSON.stringify({ submissionId, status: 'accepted' })
   const consentField = req.form.fields.find((f) => f.type === 'consent')
   const consent: ConsentRecord | undefined =

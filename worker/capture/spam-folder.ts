@@ -4,6 +4,7 @@
  * context only) instead of forgotten, so that an owner can look, and restore a person's message
  * that a check took for a bot. Restoring runs it through the pipeline like any submission, once.
  */
+import { newId } from '../../shared/ids.ts'
 import { applicationError } from '../../shared/api-error.ts'
 import { forms } from '../configured-forms.ts'
 import { deleteSpam, keepSpamStatements, selectSpam, SPAM_DAYS, sweepSpam } from '../db/spam.ts'
@@ -25,7 +26,7 @@ export async function keepSpam(db: D1Database, spam: SuspectedSpam): Promise<voi
   const body = objectOr(spam.payload)
   await db.batch(
     keepSpamStatements(db, {
-      id: crypto.randomUUID(),
+      id: newId(),
       form_id: spam.formId,
       reason: spam.reason,
       payload: JSON.stringify({ values: objectOr(body.values), context: objectOr(body.context) }),

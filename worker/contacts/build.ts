@@ -3,6 +3,7 @@
  * Turns what an integration sends (`info`) into a stored contact: ids for new items, one primary
  * per list, phones in E.164 where they can be read, and the Wix rules on what a contact needs.
  */
+import { newId } from '../../shared/ids.ts'
 import { parsePhoneNumberFromString } from 'libphonenumber-js/min'
 import type { CountryCode } from 'libphonenumber-js'
 import type { Contact, ContactInfo, ContactInfoInput } from '../../shared/contact.ts'
@@ -41,7 +42,7 @@ export function normalizeInfo(
   const used = new Set<string>()
   const idFor = (id: string | undefined) => {
     const keep = id && keepIds.has(id) && !used.has(id)
-    const next = keep ? id : crypto.randomUUID()
+    const next = keep ? id : newId()
     used.add(next)
     return next
   }

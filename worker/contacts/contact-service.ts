@@ -4,6 +4,7 @@
  * delete, merge, label. Each write is one atomic D1 batch that holds its own preconditions (the
  * revision read, no duplicate), so a concurrent change makes it do nothing rather than half of it.
  */
+import { newId } from '../../shared/ids.ts'
 import { applicationError } from '../../shared/api-error.ts'
 import { withDerivedFields } from '../../shared/contact.ts'
 import type { Contact, ContactInfoInput } from '../../shared/contact.ts'
@@ -49,7 +50,7 @@ export async function createContact(
   await checkReferences(db, info)
   const now = new Date().toISOString()
   const contact = withDerivedFields({
-    id: crypto.randomUUID(),
+    id: newId(),
     revision: 1,
     source: { sourceType: 'OTHER' },
     createdDate: now,

@@ -8,6 +8,7 @@
  * whole file has been read; the bulk-jobs queue then imports the rows chunk by chunk (see
  * db/imports.ts for why no row is imported twice). Rejected rows can be downloaded as CSV.
  */
+import { newId } from '../../shared/ids.ts'
 import { applicationError, ApiError } from '../../shared/api-error.ts'
 import type { ContactInfo } from '../../shared/contact.ts'
 import {
@@ -418,7 +419,7 @@ export class ImportPlanner {
       return { outcome: 'UPDATED', contactId: contact.id, write: contact }
     }
     const created: Working = {
-      id: crypto.randomUUID(),
+      id: newId(),
       createdDate: now,
       revision: null,
       info,
@@ -871,7 +872,7 @@ function writeRow(w: Working): ContactWriteRow {
   return {
     id: w.id,
     writeId: w.writeId,
-    eventId: crypto.randomUUID(),
+    eventId: newId(),
     revision: w.revision,
     first: info.name?.first ?? null,
     last: info.name?.last ?? null,

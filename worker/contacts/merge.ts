@@ -5,6 +5,7 @@
  * target already has; empty target fields are filled from the sources. Items moved over get new
  * ids (the sources' rows are deleted in the same batch).
  */
+import { newId } from '../../shared/ids.ts'
 import type { Contact, ContactInfo } from '../../shared/contact.ts'
 import { normalizeEmail } from '../../shared/email.ts'
 
@@ -19,16 +20,16 @@ export function mergeContacts(target: Contact, sources: Contact[], now: string):
     const s = source.info
     for (const e of s.emails?.items ?? []) {
       if (!emails.some((x) => normalizeEmail(x.email) === normalizeEmail(e.email)))
-        emails.push({ ...e, id: crypto.randomUUID(), primary: false })
+        emails.push({ ...e, id: newId(), primary: false })
     }
     for (const p of s.phones?.items ?? []) {
       const same = (x: typeof p) =>
         (x.e164Phone && x.e164Phone === p.e164Phone) || x.phone === p.phone
-      if (!phones.some(same)) phones.push({ ...p, id: crypto.randomUUID(), primary: false })
+      if (!phones.some(same)) phones.push({ ...p, id: newId(), primary: false })
     }
     for (const a of s.addresses?.items ?? []) {
       if (!addresses.some((x) => JSON.stringify(x.address) === JSON.stringify(a.address)))
-        addresses.push({ ...a, id: crypto.randomUUID() })
+        addresses.push({ ...a, id: newId() })
     }
     for (const key of s.labelKeys?.items ?? []) labels.add(key)
     for (const [key, value] of Object.entries(s.extendedFields?.items ?? {}))

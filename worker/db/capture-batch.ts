@@ -8,6 +8,7 @@
  * same batch, and every statement finds its contact through the submission row, never through a
  * value read earlier: 20 concurrent submissions for one address end in one contact.
  */
+import { newId } from '../../shared/ids.ts'
 import type { CatalogEntry } from './catalog-lookup.ts'
 import { CUSTOM_NAMESPACE } from './catalog-lookup.ts'
 import { CONTACT_FQDN } from '../../shared/webhook-events.ts'
@@ -101,7 +102,7 @@ export function captureStatements(db: D1Database, input: CaptureBatchInput): D1P
            WHERE t.id IS NOT NULL
              AND NOT EXISTS (SELECT 1 FROM contact_emails WHERE contact_id = t.id AND email_norm = ?5)`
         )
-        .bind(...ids, crypto.randomUUID(), change.email.email, change.email.norm)
+        .bind(...ids, newId(), change.email.email, change.email.norm)
     )
   }
 
@@ -130,7 +131,7 @@ export function captureStatements(db: D1Database, input: CaptureBatchInput): D1P
         )
         .bind(
           ...ids,
-          crypto.randomUUID(),
+          newId(),
           phone,
           countryCode ?? null,
           e164Phone,
@@ -221,7 +222,7 @@ export function captureStatements(db: D1Database, input: CaptureBatchInput): D1P
            CASE WHEN ${TARGET} = ?2 THEN 'created' ELSE 'updated' END, ${TARGET}, '{}', ?5
          WHERE ${TARGET} IS NOT NULL`
       )
-      .bind(...ids, crypto.randomUUID(), CONTACT_FQDN, now)
+      .bind(...ids, newId(), CONTACT_FQDN, now)
   )
   return statements
 }

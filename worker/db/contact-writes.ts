@@ -5,6 +5,7 @@
  * acts only when that write happened, so a stale revision or a duplicate found by the first
  * statement leaves the batch without effect. The outbox rows for webhooks go in the same batch.
  */
+import { newId } from '../../shared/ids.ts'
 import type { Contact } from '../../shared/contact.ts'
 import { normalizeEmail } from '../../shared/email.ts'
 import { CONTACT_FQDN } from '../../shared/webhook-events.ts'
@@ -226,7 +227,7 @@ export interface OutboxEvent {
 /** One outbox row (event metadata and ids only; no contact data). */
 export function outboxStatement(db: D1Database, event: OutboxEvent): D1PreparedStatement {
   const values = [
-    crypto.randomUUID(),
+    newId(),
     `${CONTACT_FQDN}_${event.slug}`,
     CONTACT_FQDN,
     event.slug,

@@ -3,6 +3,7 @@
  * The submission log: every accepted submission is written here before any contact changes,
  * and read back whole by site owners (the admin API and the `submitted` webhook).
  */
+import { newId } from '../../shared/ids.ts'
 import type { ConsentRecord, SubmissionRecord, SubmissionStatus } from '../../shared/submission.ts'
 import { SUBMISSION_FQDN } from '../../shared/webhook-events.ts'
 
@@ -278,7 +279,7 @@ export function submittedEvent(
       `INSERT INTO outbox (id, event_type, entity_fqdn, slug, entity_id, body, created_date)
        SELECT ?1, ?2, ?3, 'submitted', ?4, '{}', ?5 WHERE EXISTS (SELECT 1 FROM submissions WHERE id = ?4)`
     )
-    .bind(crypto.randomUUID(), `${SUBMISSION_FQDN}_submitted`, SUBMISSION_FQDN, submissionId, now)
+    .bind(newId(), `${SUBMISSION_FQDN}_submitted`, SUBMISSION_FQDN, submissionId, now)
 }
 
 /** A submission's contact written by a store outside D1: processed, with the contact's id. */

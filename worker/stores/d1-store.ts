@@ -4,6 +4,7 @@
  * joined to the batch that records the submission once this isolate knows the form's labels and
  * extended fields.
  */
+import { newId } from '../../shared/ids.ts'
 import { coerceExtendedValue } from '../../shared/extended-values.ts'
 import type { CapturePlan } from './contact-store.ts'
 import { captureStatements } from '../db/capture-batch.ts'
@@ -79,7 +80,7 @@ function contactStatements(
 ): D1PreparedStatement[] {
   return captureStatements(db, {
     submissionId,
-    attemptId: crypto.randomUUID(),
+    attemptId: newId(),
     now,
     change: plan,
     ...resolveEntries(plan, catalog),
@@ -124,7 +125,7 @@ async function writeContact(
       await db.batch(
         captureStatements(db, {
           submissionId,
-          attemptId: crypto.randomUUID(),
+          attemptId: newId(),
           now,
           change: plan,
           ...entries,
