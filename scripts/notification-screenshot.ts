@@ -6,26 +6,14 @@
  */
 import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
-import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium } from 'playwright-core'
 import { CHROMIUM_ARGS, CHROMIUM_PATH, ensureChromium } from './lib/ensure-chromium.ts'
+import { freePort } from './lib/free-port.ts'
 
 const OUT = 'docs/screenshots/notification-email.png'
 const VISITOR = 'maya.okafor@northwind.example'
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer()
-    probe.once('error', reject)
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo
-      probe.close(() => resolve(port))
-    })
-  })
-}
 
 if (!(await ensureChromium())) process.exit(1)
 const port = await freePort()

@@ -8,13 +8,13 @@
 import { spawn } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { createServer as createHttpServer } from 'node:http'
-import { createServer } from 'node:net'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium } from 'playwright-core'
 import type { Page } from 'playwright-core'
 import { CHROMIUM_ARGS, CHROMIUM_PATH, ensureChromium } from './lib/ensure-chromium.ts'
+import { freePort } from './lib/free-port.ts'
 
 const OUT_DIR = 'docs/screenshots'
 const SHOTS = [
@@ -23,18 +23,6 @@ const SHOTS = [
   { name: 'demo-light-390', width: 390, height: 844, colorScheme: 'light' },
   { name: 'demo-dark-390', width: 390, height: 844, colorScheme: 'dark' },
 ] as const
-
-/** `wanted` if it is free, else any free port. */
-function freePort(wanted: number): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer()
-    probe.once('error', () => resolve(freePort(0)))
-    probe.listen(wanted, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo
-      probe.close(() => resolve(port))
-    })
-  })
-}
 
 if (!(await ensureChromium())) process.exit(1)
 // npm start's own port where it is free, so the snippet in the pictures shows the usual address.

@@ -11,8 +11,6 @@
 import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
-import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium } from 'playwright-core'
@@ -20,6 +18,7 @@ import type { Browser } from 'playwright-core'
 import { CHROMIUM_ARGS, CHROMIUM_PATH, ensureChromium } from './ensure-chromium.ts'
 import { withLocalBin } from './run.ts'
 import { buildWidget, PUBLIC_DIR } from './widget-bundle.ts'
+import { freePort } from './free-port.ts'
 
 const RUNS = Number(process.env.BENCH_VISITOR_RUNS ?? 5)
 /** CDP's figures: latency in ms (added to each request, as a round trip), throughput in bytes/s. */
@@ -76,18 +75,6 @@ async function pages(): Promise<string> {
   mkdirSync(join(dir, 'two-step'))
   writeFileSync(join(dir, 'two-step', 'index.html'), page.replace(DEFINITION_PRELOAD, ''))
   return dir
-}
-
-/** A port nothing listens on now (another bench may run beside this one). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer()
-    probe.once('error', reject)
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo
-      probe.close(() => resolve(port))
-    })
-  })
 }
 
 async function serve(assets: string, state: string, port: number): Promise<ChildProcess> {

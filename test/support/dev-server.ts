@@ -5,11 +5,10 @@
 import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
-import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { secretNames } from '../../scripts/lib/env-secrets.ts'
+import { freePort } from '../../scripts/lib/free-port.ts'
 
 export interface DevServer {
   base: string
@@ -43,17 +42,6 @@ export async function startDevServer(
       if (attempt === 3 || !String(error).includes('Address already in use')) throw error
     }
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer()
-    probe.once('error', reject)
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo
-      probe.close(() => resolve(port))
-    })
-  })
 }
 
 async function startOnce(
