@@ -265,6 +265,7 @@ async function consoleReadTimes(base: string, size: number) {
     },
     ...(change.search ? { search: change.search } : {}),
   })
+  const { label: unused } = await admin(base, '/contacts/v4/labels', { displayName: 'Nobody' })
   const reads = {
     'first page of the contacts table': body({}),
     'search by email': body({
@@ -273,6 +274,10 @@ async function consoleReadTimes(base: string, size: number) {
     // The label facet's queryFilter, as the sidebar applies it; every seeded contact has it.
     'label filter (every contact has it)': body({
       filter: { 'info.labelKeys': { $hasSome: ['custom.website-lead'] } },
+    }),
+    // The other end: a label no contact has (every contact is tested, none matches).
+    'label filter (no contact has it)': body({
+      filter: { 'info.labelKeys': { $hasSome: [unused.key] } },
     }),
   }
   const times: Record<string, { p50: number; p95: number }> = {}
