@@ -14,6 +14,7 @@ import { join } from 'node:path'
 import autocannon from 'autocannon'
 import { withLocalBin } from './lib/run.ts'
 import { visitorBench } from './lib/visitor-bench.ts'
+import { tokens, workerdCpuMs } from './lib/bench-support.ts'
 
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 15)
 /** Each scenario's load is split into rounds, alternating with the baseline's, so drift on a shared machine hits both. */
@@ -30,23 +31,6 @@ interface Load {
   errors: number
   /** CPU time of the workerd processes per request (Linux only; NaN elsewhere). */
   cpuMs: number
-}
-
-/** CPU milliseconds used so far by the workerd processes one `wrangler dev` started (its process group). */
-function workerdCpuMs(server: ChildProcess): number {
-  if (!existsSync('/proc/self/stat')) return NaN
-  const pids = spawnSync('pgrep', ['-g', String(server.pid), 'workerd'], { encoding: 'utf8' })
-  let ticks = 0
-  for (const pid of pids.stdout.split('\n').filter(Boolean)) {
-    try {
-      // utime and stime, fields 14 and 15, counted after the parenthesised command name.
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
-      ticks += Number(fields[11]) + Number(fields[12])
-    } catch {
-      // exited
-    }
-  }
-  return ticks * 10 // USER_HZ is 100 on Linux
 }
 
 function sh(command: string, args: string[]) {
@@ -177,16 +161,6 @@ ${rows} INSERT INTO contact_emails (id, contact_id, position, tag, email, email_
 ${rows} INSERT INTO contact_labels (contact_id, label_key) SELECT printf('seed-%06d', i), 'custom.website-lead' FROM n;
 ${rows} INSERT INTO contact_extended_values (contact_id, field_key, value) SELECT printf('seed-%06d', i), 'custom.signup-source', '"import"' FROM n;
 `
-}
-
-async function tokens(base: string, count: number): Promise<string[]> {
-  const out: string[] = []
-  const worker = async () => {
-    while (out.length < count)
-      out.push(((await (await fetch(`${base}/v1/forms/demo`)).json()) as { token: string }).token)
-  }
-  await Promise.all(Array.from({ length: 16 }, worker))
-  return out
 }
 
 async function timeExport(base: string, since: string): Promise<{ ms: number; count: number }> {

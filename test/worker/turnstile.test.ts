@@ -40,7 +40,7 @@ async function check(envToUse: Env = withSecret, turnstile: unknown = 'XXXX.DUMM
     payload: { values: {}, token: await renderToken('guarded'), turnstile },
     fallback: false,
     remoteIp: '203.0.113.9',
-    hostnames: ['www.example.com', 'localhost'],
+    selfUrl: 'http://localhost/v1/forms/guarded/submissions',
     idempotencyKey: 'key-1',
   })
 }
@@ -74,6 +74,11 @@ describe('Turnstile', () => {
   ])('treats %s as a bot', async (_, answer) => {
     siteverify(answer)
     expect((await check()).reason).toBe('turnstile')
+  })
+
+  it("accepts a token from the worker's own hostname, as from the form's origins", async () => {
+    siteverify(() => ok({ hostname: 'localhost' }))
+    expect((await check()).reason).toBeUndefined()
   })
 
   it('treats a missing token as a bot without asking siteverify', async () => {

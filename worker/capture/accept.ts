@@ -268,7 +268,12 @@ function originOf(url: string | undefined): string | undefined {
   }
 }
 
+const encoder = new TextEncoder()
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'))
+
 async function sha256(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text))
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('')
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(text)))
+  let hex = ''
+  for (const b of digest) hex += HEX[b]
+  return hex
 }

@@ -91,7 +91,9 @@ function fromBase64url(text: string): Uint8Array<ArrayBuffer> | undefined {
   if (!/^[A-Za-z0-9_-]*$/.test(text)) return undefined
   try {
     const s = atob(text.replace(/-/g, '+').replace(/_/g, '/'))
-    return Uint8Array.from(s, (c) => c.charCodeAt(0))
+    const bytes = new Uint8Array(s.length)
+    for (let i = 0; i < s.length; i++) bytes[i] = s.charCodeAt(i)
+    return bytes
   } catch {
     return undefined
   }

@@ -178,7 +178,7 @@ formRoutes.post('/v1/forms/:formId/submissions', checkOrigin, limitSubmission, a
     payload,
     fallback,
     ...(address ? { remoteIp: c.req.header('CF-Connecting-IP')! } : {}),
-    hostnames: hostnamesOf(form, c.req.url),
+    selfUrl: c.req.url,
     ...(idempotencyKey ? { idempotencyKey } : {}),
   })
   if (verdict.reason) {
@@ -228,9 +228,4 @@ function answerBot(
   )
   if (fallback) return c.redirect(thanksUrl(c, formId, form), 303)
   return c.json({ submissionId: crypto.randomUUID(), status: 'accepted' }, 202)
-}
-
-/** Hostnames a Turnstile token may name: those of the allowed origins and the worker's own. */
-function hostnamesOf(form: FormConfig, selfUrl: string): string[] {
-  return [...form.allowedOrigins, selfUrl].map((u) => new URL(u).hostname)
 }
