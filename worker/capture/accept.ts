@@ -15,7 +15,7 @@ import {
   insertSubmission,
   selectAnswerByKey,
   selectOverLimit,
-  submittedEvent,
+  submissionEvents,
 } from '../db/submissions.ts'
 import type { StoredAnswer, SubmissionRow } from '../db/submissions.ts'
 import { insertLeadNotifications } from '../db/notifications.ts'
@@ -157,8 +157,8 @@ async function recordSubmission(
     ? store.joinBatch(row.id, plan, row.createdDate, withContact)
     : undefined
   const head = [
-    insertSubmission(db, row),
-    submittedEvent(db, row.id, row.createdDate),
+    insertSubmission(db, row, joined?.pin),
+    submissionEvents(db, row.id, row.createdDate, joined?.pin),
     ...(row.idempotencyKey ? [selectAnswerByKey(db, row.formId, row.idempotencyKey)] : []),
     ...(notify.length
       ? insertLeadNotifications(db, row.id, row.formId, notify, row.createdDate)

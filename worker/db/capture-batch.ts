@@ -25,10 +25,47 @@ export interface ContactChange {
   onDuplicate: 'append' | 'overwrite'
 }
 
+/**
+ * The contact a submission is recorded with when its contact change is in the same batch: the
+ * duplicate found by this key (email first; phone only when there is no email), else a new
+ * contact with the attempt's id. See insertSubmission.
+ */
+export interface ContactPin {
+  attemptId: string
+  emailNorm: string | null
+  e164Phone: string | null
+}
+
+export function pinOf(attemptId: string, change: ContactChange): ContactPin {
+  return {
+    attemptId,
+    emailNorm: change.email?.norm ?? null,
+    e164Phone: change.email ? null : (change.phone?.e164Phone ?? null),
+  }
+}
+
+/**
+ * The duplicate contact for an email key, else (with no email) a phone key, given as SQL
+ * parameters; oldest first when the admin API allowed several.
+ */
+export function duplicateContactSql(emailNorm: string, e164Phone: string): string {
+  return `COALESCE(
+    (SELECT e.contact_id FROM contact_emails e JOIN contacts c ON c.id = e.contact_id
+      WHERE e.email_norm = ${emailNorm} ORDER BY c.created_date, c.id LIMIT 1),
+    (SELECT p.contact_id FROM contact_phones p JOIN contacts c ON c.id = p.contact_id
+      WHERE ${emailNorm} IS NULL AND p.e164_phone = ${e164Phone} ORDER BY c.created_date, c.id LIMIT 1))`
+}
+
 export interface CaptureBatchInput {
   submissionId: string
   /** The id a new contact gets; also marks this attempt, so a replayed batch changes nothing. */
   attemptId: string
+  /**
+   * The submission was inserted in this batch already pinned to its contact, with the contact's
+   * event (insertSubmission and submissionEvents with a ContactPin): only the contact's own
+   * statements are left.
+   */
+  pinnedAtInsert?: boolean
   now: string
   change: ContactChange
   labels: CatalogEntry[]
@@ -45,16 +82,19 @@ export function captureStatements(db: D1Database, input: CaptureBatchInput): D1P
   const statements: D1PreparedStatement[] = []
 
   // 1. Pin the duplicate (email first; phone only when there is no email), else the new id.
-  statements.push(
-    db
-      .prepare(
-        `UPDATE submissions SET attempt_id = ?2, status = 'processed', processed_date = ?3,
-           attempts = attempts + 1, last_error = NULL,
-           contact_id = COALESCE((${duplicateQuery(change)}), ?2)
-         WHERE id = ?1 AND status = 'pending'`
-      )
-      .bind(...ids, now, change.email?.norm ?? change.phone?.e164Phone ?? null)
-  )
+  if (!input.pinnedAtInsert) {
+    const pin = pinOf(attemptId, change)
+    statements.push(
+      db
+        .prepare(
+          `UPDATE submissions SET attempt_id = ?2, status = 'processed', processed_date = ?3,
+             attempts = attempts + 1, last_error = NULL,
+             contact_id = COALESCE(${duplicateContactSql('?4', '?5')}, ?2)
+           WHERE id = ?1 AND status = 'pending'`
+        )
+        .bind(...ids, now, pin.emailNorm, pin.e164Phone)
+    )
+  }
 
   // 2. Create the contact when the pin is the new id, else update the duplicate (one upsert):
   // append fills its empty fields only, overwrite replaces the fields given; others stay.
@@ -214,28 +254,30 @@ export function captureStatements(db: D1Database, input: CaptureBatchInput): D1P
   }
 
   // 7. The domain event for webhooks: created or updated, whichever happened.
+  if (input.pinnedAtInsert) return statements
   statements.push(
     db
       .prepare(
         `INSERT INTO outbox (id, event_type, entity_fqdn, slug, entity_id, body, created_date)
-         SELECT ?3, ?4 || '_' || CASE WHEN ${TARGET} = ?2 THEN 'created' ELSE 'updated' END, ?4,
-           CASE WHEN ${TARGET} = ?2 THEN 'created' ELSE 'updated' END, ${TARGET}, '{}', ?5
-         WHERE ${TARGET} IS NOT NULL`
+         ${contactEventSelect('?1', '?2', '?3', '?4', '?5')}`
       )
       .bind(...ids, newId(), CONTACT_FQDN, now)
   )
   return statements
 }
 
-/** The duplicate contact for the change's key (?4), oldest first when the admin API allowed several. */
-function duplicateQuery(change: ContactChange): string {
-  if (change.email) {
-    return `SELECT e.contact_id FROM contact_emails e JOIN contacts c ON c.id = e.contact_id
-            WHERE e.email_norm = ?4 ORDER BY c.created_date, c.id LIMIT 1`
-  }
-  if (change.phone) {
-    return `SELECT p.contact_id FROM contact_phones p JOIN contacts c ON c.id = p.contact_id
-            WHERE p.e164_phone = ?4 ORDER BY c.created_date, c.id LIMIT 1`
-  }
-  return 'SELECT NULL WHERE ?4 IS NULL'
+/**
+ * The contact's webhook event as outbox columns: created or updated, whichever the attempt did;
+ * no row when the attempt did not write the submission's contact. Arguments are SQL parameters.
+ */
+export function contactEventSelect(
+  submissionId: string,
+  attemptId: string,
+  eventId: string,
+  fqdn: string,
+  now: string
+): string {
+  return `SELECT ${eventId}, ${fqdn} || '_' || slug, ${fqdn}, slug, contact_id, '{}', ${now}
+    FROM (SELECT contact_id, CASE WHEN contact_id = attempt_id THEN 'created' ELSE 'updated' END AS slug
+      FROM submissions WHERE id = ${submissionId} AND attempt_id = ${attemptId} AND contact_id IS NOT NULL)`
 }

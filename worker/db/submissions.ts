@@ -5,7 +5,9 @@
  */
 import { newId } from '../../shared/ids.ts'
 import type { ConsentRecord, SubmissionRecord, SubmissionStatus } from '../../shared/submission.ts'
-import { SUBMISSION_FQDN } from '../../shared/webhook-events.ts'
+import { CONTACT_FQDN, SUBMISSION_FQDN } from '../../shared/webhook-events.ts'
+import { contactEventSelect, duplicateContactSql } from './capture-batch.ts'
+import type { ContactPin } from './capture-batch.ts'
 
 export interface SubmissionRow {
   id: string
@@ -44,12 +46,22 @@ export interface StoredAnswer {
  * `addressLimit` for the same address key since `limitSince` (the rate limits), or one with the
  * same Idempotency-Key or render token.
  */
-export function insertSubmission(db: D1Database, row: SubmissionRow): D1PreparedStatement {
+export function insertSubmission(
+  db: D1Database,
+  row: SubmissionRow,
+  /** When the contact change follows in the same batch: recorded processed, with its contact. */
+  pin?: ContactPin
+): D1PreparedStatement {
+  // Pinned here rather than by an UPDATE after the insert: one statement less in every capture.
+  const outcome = pin
+    ? `'processed', ?17, COALESCE(${duplicateContactSql('?18', '?19')}, ?17), 1, ?10`
+    : `'pending', NULL, NULL, 0, NULL`
   return db
     .prepare(
       `INSERT INTO submissions (id, form_id, idempotency_key, body_hash, submitted_values, context, consent,
-         status, response_status, response_body, created_date, render_nonce, email_key, address_key)
-       SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, 'pending', ?8, ?9, ?10, ?11, ?12, ?15
+         response_status, response_body, created_date, render_nonce, email_key, address_key,
+         status, attempt_id, contact_id, attempts, processed_date)
+       SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?15, ${outcome}
        WHERE (?12 IS NULL
          OR (SELECT COUNT(*) FROM submissions WHERE form_id = ?2 AND email_key = ?12 AND created_date > ?13) < ?14)
          AND (?15 IS NULL
@@ -72,7 +84,8 @@ export function insertSubmission(db: D1Database, row: SubmissionRow): D1Prepared
       row.limitSince,
       row.emailLimit,
       row.addressKey,
-      row.addressLimit
+      row.addressLimit,
+      ...(pin ? [pin.attemptId, pin.emailNorm, pin.e164Phone] : [])
     )
 }
 
@@ -268,18 +281,31 @@ export function selectStalePending(db: D1Database, olderThan: string, limit: num
     .bind(olderThan, limit)
 }
 
-/** The `submitted` event, written in the batch that records the submission (not for a replay). */
-export function submittedEvent(
+/**
+ * The `submitted` event, written in the batch that records the submission (not for a replay);
+ * with a pin (see insertSubmission), the contact's created or updated event too.
+ */
+export function submissionEvents(
   db: D1Database,
   submissionId: string,
-  now: string
+  now: string,
+  pin?: ContactPin
 ): D1PreparedStatement {
+  const submitted = `SELECT ?1, ?2, ?3, 'submitted', ?4, '{}', ?5
+    WHERE EXISTS (SELECT 1 FROM submissions WHERE id = ?4)`
   return db
     .prepare(
       `INSERT INTO outbox (id, event_type, entity_fqdn, slug, entity_id, body, created_date)
-       SELECT ?1, ?2, ?3, 'submitted', ?4, '{}', ?5 WHERE EXISTS (SELECT 1 FROM submissions WHERE id = ?4)`
+       ${pin ? `${submitted} UNION ALL ${contactEventSelect('?4', '?6', '?7', '?8', '?5')}` : submitted}`
     )
-    .bind(newId(), `${SUBMISSION_FQDN}_submitted`, SUBMISSION_FQDN, submissionId, now)
+    .bind(
+      newId(),
+      `${SUBMISSION_FQDN}_submitted`,
+      SUBMISSION_FQDN,
+      submissionId,
+      now,
+      ...(pin ? [pin.attemptId, newId(), CONTACT_FQDN] : [])
+    )
 }
 
 /** A submission's contact written by a store outside D1: processed, with the contact's id. */

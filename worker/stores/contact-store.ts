@@ -6,6 +6,7 @@
  */
 import type { ExtendedFieldDataType } from '../../shared/extended-values.ts'
 import type { FormConfig, OnDuplicate } from '../../shared/forms-config.ts'
+import type { ContactPin } from '../db/capture-batch.ts'
 
 /**
  * What a valid submission asks of the contact list (capture/plan.ts builds it from the form's
@@ -66,6 +67,11 @@ export interface JoinedBatch {
   statements: D1PreparedStatement[]
   /** The statements write the contact; nothing is left to do once the batch commits. */
   writesContact: boolean
+  /**
+   * Set when the statements write the contact: the submission is to be inserted with this pin
+   * and its events (insertSubmission, submissionEvents), which the statements rely on.
+   */
+  pin?: ContactPin
   /** The batch failed as a whole: forget whatever may have made it fail. */
   failed(): void
   /**

@@ -7,7 +7,7 @@
 import { newId } from '../../shared/ids.ts'
 import { coerceExtendedValue } from '../../shared/extended-values.ts'
 import type { CapturePlan } from './contact-store.ts'
-import { captureStatements } from '../db/capture-batch.ts'
+import { captureStatements, pinOf } from '../db/capture-batch.ts'
 import {
   cachedCatalog,
   forgetCatalog,
@@ -34,9 +34,18 @@ export function d1Store(db: D1Database): InlineBatchStore {
       const fields = cachedCatalog('extended_fields', fieldNames(plan))
       const known = { labels: labels.rows, fields: fields.rows }
       if (withContact && !labels.missing.length && !fields.missing.length) {
+        const attemptId = newId()
         return {
-          statements: contactStatements(db, submissionId, plan, now, known),
+          statements: captureStatements(db, {
+            submissionId,
+            attemptId,
+            pinnedAtInsert: true,
+            now,
+            change: plan,
+            ...resolveEntries(plan, known),
+          }),
           writesContact: true,
+          pin: pinOf(attemptId, plan),
           // Say, a label renamed since this isolate cached it.
           failed: forgetCatalog,
           committed: () => undefined,
@@ -69,22 +78,6 @@ export function d1Store(db: D1Database): InlineBatchStore {
 
 function fieldNames(plan: CapturePlan): string[] {
   return plan.extendedValues.map((v) => v.displayName)
-}
-
-function contactStatements(
-  db: D1Database,
-  submissionId: string,
-  plan: CapturePlan,
-  now: string,
-  catalog: KnownCatalog
-): D1PreparedStatement[] {
-  return captureStatements(db, {
-    submissionId,
-    attemptId: newId(),
-    now,
-    change: plan,
-    ...resolveEntries(plan, catalog),
-  })
 }
 
 /** The labels and fields the plan names, with the keys they have or will be created with. */
