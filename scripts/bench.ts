@@ -4,17 +4,25 @@
  * largest size, facets and a bulk label job over every contact (with submissions during it). Prints a
  * markdown table with the ratios the targets are set on; at the largest size also a CSV export of
  * the seeded contacts and a CSV import of as many rows (time and workerd's peak memory). Load
- * stays on loopback.
+ * stays on loopback. Both workers run without wrangler dev's own layers (the local trace collector;
+ * the app's static-assets simulation), so the ratios compare the workers; one row shows the app at
+ * 1,000 contacts as `npm start` serves it, with those layers.
  */
 import { spawn, spawnSync } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
 import { withLocalBin } from './lib/run.ts'
 import { visitorBench } from './lib/visitor-bench.ts'
-import { tokens, workerdCpuMs } from './lib/bench-support.ts'
+import {
+  tokens,
+  WITHOUT_LOCAL_TRACES,
+  workerdCpuMs,
+  workerOnlyConfig,
+} from './lib/bench-support.ts'
 
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 15)
 /** Each scenario's load is split into rounds, alternating with the baseline's, so drift on a shared machine hits both. */
@@ -39,9 +47,16 @@ function sh(command: string, args: string[]) {
     throw new Error(`${command} ${args.join(' ')} failed:\n${r.stdout}\n${r.stderr}`)
 }
 
-async function serve(args: string[], port: number): Promise<ChildProcess> {
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+
+/** `wrangler dev` on `port`; without the local trace collector unless `traces` (see WITHOUT_LOCAL_TRACES). */
+async function serve(args: string[], port: number, traces = false): Promise<ChildProcess> {
   const child = spawn('wrangler', ['dev', '--port', String(port), '--ip', '127.0.0.1', ...args], {
-    env: { ...withLocalBin(), WRANGLER_SEND_METRICS: 'false' },
+    env: {
+      ...withLocalBin(),
+      WRANGLER_SEND_METRICS: 'false',
+      ...(traces ? {} : WITHOUT_LOCAL_TRACES),
+    },
     stdio: ['ignore', 'ignore', 'pipe'],
     detached: true,
   })
@@ -62,6 +77,19 @@ function stop(child: ChildProcess) {
   } catch {
     // gone
   }
+}
+
+/** Waits until nothing answers on `port` any more. */
+async function gone(port: number) {
+  for (let i = 0; i < 120; i++) {
+    try {
+      await fetch(`http://127.0.0.1:${port}/healthz`)
+    } catch {
+      return
+    }
+    await new Promise((r) => setTimeout(r, 250))
+  }
+  throw new Error(`the server on port ${port} did not stop`)
 }
 
 /** A server under load: what to send it. */
@@ -427,6 +455,7 @@ const measured: Record<
   }
 > = {}
 let consoleReads: Awaited<ReturnType<typeof consoleReadTimes>> | undefined
+let fullStack: Load | undefined
 let next = 0
 let tokenless = 0
 for (const size of SIZES) {
@@ -435,7 +464,8 @@ for (const size of SIZES) {
   const seed = join(dir, 'seed.sql')
   writeFileSync(seed, seedSql(size))
   sh('wrangler', ['d1', 'execute', 'DB', '--local', '--persist-to', dir, '--file', seed])
-  const app = await serve(['--persist-to', dir, '--var', `ADMIN_API_KEY:${ADMIN}`], 28_702)
+  const appArgs = ['--persist-to', dir, '--var', `ADMIN_API_KEY:${ADMIN}`]
+  const app = await serve(['-c', workerOnlyConfig(ROOT, dir), ...appArgs], 28_702)
   const base = 'http://127.0.0.1:28702'
   const pool = await tokens(base, Math.max(4000, Math.ceil(warm.rps * DURATION_S * 1.5)))
   await new Promise((r) => setTimeout(r, 2100)) // a person's fill time, as the render tokens require
@@ -504,6 +534,23 @@ for (const size of SIZES) {
     )
   }
   stop(app)
+  if (size === SIZES[0]) {
+    // The same worker as `npm start` serves it, static assets and trace collector included, on
+    // the same data: what wrangler dev's own layers add to a submission.
+    await gone(28_702) // one runtime at a time on this D1
+    const fullBase = 'http://127.0.0.1:28703'
+    const full = await serve(appArgs, 28_703, true)
+    pool.push(...(await tokens(fullBase, Math.ceil(result.rps * DURATION_S * 1.5))))
+    await new Promise((r) => setTimeout(r, 2100))
+    ;[, fullStack] = await sideBySide(floorTarget, {
+      ...submissions,
+      server: full,
+      url: fullBase,
+      headers: () => ({ ...visitor(), Origin: fullBase }),
+    })
+    stop(full)
+    await gone(28_703)
+  }
   rmSync(dir, { recursive: true, force: true })
   console.error(
     `${size} contacts: ${fmt(result.rps)} req/s (baseline beside it ${fmt(floor.rps)}), p50 ${result.p50} ms`
@@ -521,6 +568,12 @@ for (const size of SIZES) {
   rows.push(
     `| baseline (one D1 INSERT), beside ${n} | ${fmt(f.rps)} | ${f.p50} | ${f.p99} | ${cpu(f)} | 1.00 |`,
     `| submission, ${n} contacts | ${fmt(l.rps)} | ${l.p50} | ${l.p99} | ${cpu(l)} | ${fmt(ratioOf(size), 2)} |`
+  )
+}
+if (fullStack) {
+  const n = SIZES[0]!.toLocaleString('en')
+  rows.push(
+    `| submission, ${n} contacts, as \`npm start\` serves it (with the static-assets layer and the local trace collector) | ${fmt(fullStack.rps)} | ${fullStack.p50} | ${fullStack.p99} | ${cpu(fullStack)} | ${fmt(fullStack.rps / measured[SIZES[0]!]!.floor.rps, 2)} |`
   )
 }
 const small = measured[1_000]
@@ -571,7 +624,7 @@ const non2xx = SIZES.reduce(
     measured[size]!.load.non2xx +
     measured[size]!.floor.non2xx +
     (measured[size]!.during?.non2xx ?? 0),
-  0
+  fullStack?.non2xx ?? 0
 )
 // Last, with the load scenarios' servers stopped: a browser's timings need the CPU to themselves.
 measures.push(await visitorBench())
@@ -580,7 +633,7 @@ measures.push(
   `| submissions sent without a render token (pool ran out) | ${tokenless} | 0 |`
 )
 console.log(`
-Benchmark, ${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, wrangler dev (local workerd + D1), ${CONNECTIONS} connections, ${DURATION_S} s each in ${ROUNDS} rounds alternating with the baseline
+Benchmark, ${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, wrangler dev (local workerd + D1; without its trace collector, and the app without its static-assets layer, except in the row that says so), ${CONNECTIONS} connections, ${DURATION_S} s each in ${ROUNDS} rounds alternating with the baseline
 
 | scenario | req/s | p50 ms | p99 ms | workerd CPU ms/req | × baseline |
 |---|---|---|---|---|---|

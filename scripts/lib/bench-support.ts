@@ -5,7 +5,8 @@
  */
 import { spawnSync } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
 
 /** CPU milliseconds used so far by the workerd processes one `wrangler dev` started (its process group). */
 export function workerdCpuMs(server: ChildProcess): number {
@@ -33,4 +34,33 @@ export async function tokens(base: string, count: number): Promise<string[]> {
   }
   await Promise.all(Array.from({ length: 16 }, worker))
   return out
+}
+
+/**
+ * Under `wrangler dev`, wrangler's local trace collector stores every span of every request (each
+ * binding call is one) in SQLite, inside the runtime's process: a development tool (the local
+ * explorer's traces) with no counterpart in a deployed worker's CPU. The bench turns it off for
+ * both workers it compares.
+ */
+export const WITHOUT_LOCAL_TRACES = { X_LOCAL_OBSERVABILITY: 'false' }
+
+/**
+ * A copy of the project's wrangler.toml (paths made absolute) in `dir`, for measuring the worker
+ * itself: without `[assets]`, whose local simulation puts three more workers (asset proxy, router
+ * and its inner entrypoint) in front of every request in the runtime's process. Deployed,
+ * Cloudflare's asset router does that outside the worker, and the submission route never reads an
+ * asset. With `forms`, forms.config.ts is replaced by that module.
+ */
+export function workerOnlyConfig(root: string, dir: string, forms?: string): string {
+  const toml = readFileSync(join(root, 'wrangler.toml'), 'utf8')
+    .replace(/^\[assets\]\n(?:[^[\n].*\n|\n)*/m, '')
+    .replace(
+      /^(main|migrations_dir) = "([^"]+)"$/gm,
+      (_, key: string, path: string) => `${key} = ${JSON.stringify(resolve(root, path))}`
+    )
+  const config = join(dir, 'wrangler.toml')
+  // esbuild's alias is matched on the import as written (worker/configured-forms.ts's).
+  const alias = forms ? `\n[alias]\n"../forms.config.ts" = ${JSON.stringify(forms)}\n` : ''
+  writeFileSync(config, toml + alias)
+  return config
 }
