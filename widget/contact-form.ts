@@ -25,6 +25,18 @@ import type { Turnstile } from './turnstile-controller.ts'
 
 let instances = 0
 
+/** Definitions handed over by forms' modules (`/v1/forms/<id>.js`), by form id, each for one element. */
+const provided = new Map<string, FormDefinition>()
+
+/**
+ * Called by a form's module with the form's definition, before the element's first update: the
+ * element renders the form straight away, without asking the worker. Its render token serves one
+ * element only, so another element of the same form asks for its own.
+ */
+export function provide(definition: FormDefinition): void {
+  provided.set(definition.id, definition)
+}
+
 /**
  * An accessible contact form, rendered into the page itself (light DOM) so that browser autofill,
  * password managers and assistive technology see ordinary native inputs.
@@ -58,7 +70,11 @@ export class ContactForm extends LitElement {
   readonly #definition = new TaskController(this, {
     // Without a form id there is nothing to load, and whatever is shown stays.
     args: () => (this.form ? ([this.form, this.endpoint] as const) : undefined),
-    task: ([form, endpoint], { signal }) => fetchDefinition(formUrl(endpoint, form), signal),
+    task: ([form, endpoint], { signal }) => {
+      const given = provided.get(form)
+      provided.delete(form)
+      return given ? Promise.resolve(given) : fetchDefinition(formUrl(endpoint, form), signal)
+    },
     onComplete: () => {
       // The fallback form is not needed any more: out of the tree, autofill and screen readers never meet it.
       for (const el of this.#fallback) el.remove()

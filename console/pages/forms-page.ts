@@ -19,16 +19,16 @@ interface Form extends FormWithCounts {
 }
 
 /**
- * The lines a site owner pastes into a page, loading the widget from this worker. The first
- * starts loading the form's definition beside the script rather than after it; its URL, `as`
- * and `crossorigin` match the widget's own request, which then takes the preloaded answer.
+ * The lines a site owner pastes into a page, loading the widget from this worker. The second is
+ * the form's module, which hands the widget the form's definition; the first loads the widget
+ * beside it rather than after it (its URL is the one the module imports).
  */
 export function embedSnippet(formId: string): string {
   // A line break made at run time: the bundle turns written ones into spaces (esbuild moves
   // '\n' and even String.fromCharCode(10) into templates, which the bundle script flattens).
   return [
-    `<link rel="preload" href="${location.origin}/v1/forms/${formId}" as="fetch" crossorigin>`,
-    `<script type="module" src="${location.origin}/contact-form.js"></script>`,
+    `<link rel="modulepreload" href="${location.origin}/contact-form.js">`,
+    `<script type="module" src="${location.origin}/v1/forms/${formId}.js"></script>`,
     `<contact-form form="${formId}"></contact-form>`,
   ].join(JSON.parse('"\\n"') as string)
 }

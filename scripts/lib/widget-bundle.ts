@@ -2,8 +2,9 @@
  * Builds the `<contact-form>` bundle (one minified ES module, Lit included) and the demo page
  * into dist/public, which the worker serves as static assets.
  */
-import { build } from 'esbuild'
-import { mkdirSync, copyFileSync, writeFileSync } from 'node:fs'
+import { build, transform } from 'esbuild'
+import type { Plugin } from 'esbuild'
+import { mkdirSync, copyFileSync, readFileSync, writeFileSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'
 
 export const PUBLIC_DIR = 'dist/public'
@@ -45,6 +46,29 @@ export interface BundleSize {
   gzipped: number
 }
 
+/** The element's stylesheet, as its module writes it: readable CSS in a template literal. */
+const ELEMENT_CSS = /^const CSS = `([^`$]*)`$/m
+
+/**
+ * Minifies the element's stylesheet with esbuild's CSS minifier as the bundle is built: the
+ * source stays readable, and the bytes saved (about 50 gzipped) keep the bundle in its budget.
+ */
+const minifyElementCss: Plugin = {
+  name: 'minify-element-css',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]widget[\\/]contact-form\.styles\.ts$/ }, async ({ path }) => {
+      const source = readFileSync(path, 'utf8')
+      const css = ELEMENT_CSS.exec(source)?.[1]
+      if (css === undefined) throw new Error(`${path} has no \`const CSS = \`…\`\` to minify`)
+      const { code } = await transform(css, { loader: 'css', minify: true })
+      return {
+        contents: source.replace(ELEMENT_CSS, () => `const CSS = ${JSON.stringify(code.trim())}`),
+        loader: 'ts',
+      }
+    })
+  },
+}
+
 /** Bundles the widget; with `write`, also lays out dist/public. Returns the bundle's sizes. */
 export async function buildWidget({ write }: { write: boolean }): Promise<BundleSize> {
   const result = await build({
@@ -57,6 +81,7 @@ export async function buildWidget({ write }: { write: boolean }): Promise<Bundle
     tsconfig: 'widget/tsconfig.json',
     write: false,
     outfile: `${PUBLIC_DIR}/contact-form.js`,
+    plugins: [minifyElementCss],
   })
   // Minified code has real line breaks only inside template literals (Lit templates and the CSS),
   // where a line break and its indentation mean no more than one space.

@@ -194,7 +194,7 @@ describe('the forms page', () => {
       await form.getByRole('link', { name: 'All submissions of this form' }).getAttribute('href')
     ).toBe('#/submissions?form=demo')
 
-    const snippet = `<link rel="preload" href="${harness.server.base}/v1/forms/demo" as="fetch" crossorigin>\n<script type="module" src="${harness.server.base}/contact-form.js"></script>\n<contact-form form="demo"></contact-form>`
+    const snippet = `<link rel="modulepreload" href="${harness.server.base}/contact-form.js">\n<script type="module" src="${harness.server.base}/v1/forms/demo.js"></script>\n<contact-form form="demo"></contact-form>`
     expect(await form.locator('pre').innerText()).toBe(snippet)
     await form.getByRole('button', { name: 'Copy snippet' }).click()
     await form.getByRole('status').filter({ hasText: 'Copied.' }).waitFor()

@@ -1,7 +1,8 @@
 /**
  * End to end: the demo page served by `npm start`, in real Chromium (playwright-core) at a desktop
  * and a phone width, in light and dark mode, audited whole by axe under the page's own CSP; and
- * the embed snippet's preload of the form definition, with the old two-line snippet beside it.
+ * the embed snippet's form module (the definition handed to the widget, no request for it), with
+ * the old two-line snippet beside it.
  */
 import type { Page, Response } from 'playwright-core'
 import type { AxeResults } from 'axe-core'
@@ -11,11 +12,21 @@ import { findContacts } from '../support/dev-server.ts'
 
 const both = serverAndBrowser()
 
-const DEFINITION_PRELOAD = /<link rel="preload" href="\/v1\/forms\/demo"[^>]*>/
+const WIDGET_PRELOAD = /<link rel="modulepreload" href="\/contact-form.js"[^>]*>/
+const FORM_MODULE = '<script type="module" src="/v1/forms/demo.js"></script>'
+const WIDGET_SCRIPT = '<script type="module" src="/contact-form.js"></script>'
+
+/** The definition a form's module hands the widget (`provide({...})`). */
+async function providedDefinition(module: Response): Promise<{ token: string }> {
+  const provided = /^provide\((.*)\)$/m.exec(await module.text())
+  expect(provided, 'the module provides a definition').not.toBeNull()
+  return JSON.parse(provided![1]!) as { token: string }
+}
 
 /**
  * The page with its form rendered, every console error and failed request it caused, and the
- * answers to its requests for the form's definition. `rewrite` changes the page's HTML as served.
+ * answers to its requests for the form's definition and for the form's module. `rewrite` changes
+ * the page's HTML as served.
  */
 async function open(
   width: number,
@@ -26,10 +37,12 @@ async function open(
   const page = await context.newPage()
   const problems: string[] = []
   const definitions: Response[] = []
+  const modules: Response[] = []
   page.on('console', (m) => m.type() === 'error' && problems.push(m.text()))
   page.on('response', (r) => {
     if (r.status() >= 400) problems.push(`${r.status()} ${r.url()}`)
     if (new URL(r.url()).pathname === '/v1/forms/demo') definitions.push(r)
+    if (new URL(r.url()).pathname === '/v1/forms/demo.js') modules.push(r)
   })
   await page.addInitScript(countLayoutShifts)
   if (rewrite) {
@@ -41,7 +54,7 @@ async function open(
   await page.goto(`${both.server.base}/`)
   await page.locator('contact-form form.cf-form').first().waitFor()
   await page.waitForLoadState('networkidle')
-  return { page, problems, definitions, close: () => context.close() }
+  return { page, problems, definitions, modules, close: () => context.close() }
 }
 
 /** In the page, before its scripts: sums its layout shifts as CLS does (those not caused by input). */
@@ -103,8 +116,8 @@ describe('the demo page', () => {
     // The snippet names this worker's real address.
     expect(await page.locator('#snippet').textContent()).toBe(
       [
-        `<link rel="preload" href="${both.server.base}/v1/forms/demo" as="fetch" crossorigin>`,
-        `<script type="module" src="${both.server.base}/contact-form.js"></script>`,
+        `<link rel="modulepreload" href="${both.server.base}/contact-form.js">`,
+        `<script type="module" src="${both.server.base}/v1/forms/demo.js"></script>`,
         '<contact-form form="demo"></contact-form>',
       ].join('\n')
     )
@@ -127,26 +140,30 @@ describe('the demo page', () => {
 })
 
 describe('the form definition', () => {
-  it('loads beside the widget script, once, and its render token is accepted', async () => {
-    const { page, problems, definitions, close } = await open(390, 'light')
-    // The preload's one answer serves the widget: no second request (nor a fresh token).
-    expect(definitions).toHaveLength(1)
+  it("comes in the form's module, beside the widget script, and its render token is accepted", async () => {
+    const { page, problems, definitions, modules, close } = await open(390, 'light')
+    // The module's definition serves the widget: no request for it (nor a second token).
+    expect(modules).toHaveLength(1)
+    expect(definitions).toHaveLength(0)
+    expect(modules[0]!.headers()['cache-control']).toBe('no-store')
+    const { token } = await providedDefinition(modules[0]!)
+    expect(token).toMatch(/^[\w-]+\.[\w-]+$/)
     const order = await page.evaluate(() => {
       const entry = (path: string) =>
         performance
           .getEntriesByType('resource')
           .find((e) => new URL(e.name).pathname === path) as PerformanceResourceTiming
       return {
-        definitionStart: entry('/v1/forms/demo').startTime,
+        moduleStart: entry('/v1/forms/demo.js').startTime,
         scriptEnd: entry('/contact-form.js').responseEnd,
       }
     })
-    // Begun by the page, not by the script: before the script had even arrived.
-    expect(order.definitionStart).toBeLessThan(order.scriptEnd)
+    // Both asked for by the page at once: the module before the script had even arrived.
+    expect(order.moduleStart).toBeLessThan(order.scriptEnd)
     // Nothing moved while the form arrived.
     expect(await layoutShift(page)).toBe(0)
 
-    const email = `preload-${Date.now()}@example.com`
+    const email = `module-${Date.now()}@example.com`
     const form = page.locator('contact-form form.cf-form')
     await form.getByLabel('Email').fill(email)
     await form.getByLabel('I agree to be contacted about my request.').check()
@@ -156,15 +173,16 @@ describe('the form definition', () => {
     await page.locator('contact-form .cf-success').waitFor()
     expect(problems).toEqual([])
     await close()
-    // A contact, not the spam folder: the preloaded token was good.
+    // A contact, not the spam folder: the module's token was good.
     expect(await findContacts(both.server, email)).toHaveLength(1)
   })
 
-  it('loads from the old two-line snippet, without the preload, all the same', async () => {
-    const { page, problems, definitions, close } = await open(390, 'light', (html) =>
-      html.replace(DEFINITION_PRELOAD, '')
+  it('loads from the old two-line snippet, without the module, all the same', async () => {
+    const { page, problems, definitions, modules, close } = await open(390, 'light', (html) =>
+      html.replace(WIDGET_PRELOAD, '').replace(FORM_MODULE, WIDGET_SCRIPT)
     )
-    expect(await page.locator('link[rel="preload"]').count()).toBe(0)
+    expect(await page.locator('link[rel="modulepreload"]').count()).toBe(0)
+    expect(modules).toHaveLength(0)
     expect(await page.locator('contact-form form.cf-form').getByLabel('Email').isEnabled()).toBe(
       true
     )
@@ -175,12 +193,17 @@ describe('the form definition', () => {
   })
 
   it('gives a second form on the page a token of its own', async () => {
-    const { page, problems, definitions, close } = await open(390, 'light', (html) =>
+    const { page, problems, definitions, modules, close } = await open(390, 'light', (html) =>
       html.replace('</main>', '<contact-form form="demo"></contact-form></main>')
     )
     await page.locator('contact-form form.cf-form').nth(1).waitFor()
-    expect(definitions).toHaveLength(2)
-    const tokens = await Promise.all(definitions.map(async (r) => (await r.json()).token))
+    // The module's definition serves the first; the second asks for its own.
+    expect(modules).toHaveLength(1)
+    expect(definitions).toHaveLength(1)
+    const tokens = [
+      (await providedDefinition(modules[0]!)).token,
+      ((await definitions[0]!.json()) as { token: string }).token,
+    ]
     expect(new Set(tokens).size).toBe(2)
     expect(problems).toEqual([])
     await close()

@@ -1,5 +1,5 @@
 import { aTimeout, expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing'
-import '../../widget/contact-form.ts'
+import { provide } from '../../widget/contact-form.ts'
 import type { ContactForm } from '../../widget/contact-form.ts'
 import type { FormDefinition } from '../../shared/definition.ts'
 import { accepted, check, DEFINITION, ENDPOINT, stubWorker, type, unavailable } from './helpers.ts'
@@ -642,6 +642,39 @@ describe('<contact-form> render tokens', () => {
     submitButton(el).click()
     await oneEvent(el, 'contact-form-success')
     expect(new Set(worker.sent.map((r) => r.headers.get('Idempotency-Key'))).size).to.equal(1)
+  })
+})
+
+describe("<contact-form> definition from the form's module", () => {
+  it('renders a provided definition without asking the worker, for one element only', async () => {
+    worker = stubWorker()
+    const stubbed = window.fetch
+    const asked: string[] = []
+    window.fetch = (input: RequestInfo | URL, init?: RequestInit) => {
+      const request = new Request(input, init)
+      if (request.method === 'GET') asked.push(request.url)
+      return stubbed(input, init)
+    }
+    provide({ ...DEFINITION, title: 'Provided', token: 'provided-token' })
+    const el = await fixture<ContactForm>(
+      html`<contact-form form="demo" endpoint=${ENDPOINT}></contact-form>`
+    )
+    await waitUntil(() => el.querySelector('form'), 'the form did not render')
+    expect($(el, '.cf-title').textContent).to.equal('Provided')
+    expect(asked).to.deep.equal([])
+
+    await fillValid(el)
+    submitButton(el).click()
+    await oneEvent(el, 'contact-form-success')
+    expect(JSON.parse(worker.sent[0]!.body).token).to.equal('provided-token')
+
+    // Its render token serves one element: the next of the same form asks for its own.
+    const next = await fixture<ContactForm>(
+      html`<contact-form form="demo" endpoint=${ENDPOINT}></contact-form>`
+    )
+    await waitUntil(() => next.querySelector('form'), 'the second form did not render')
+    expect($(next, '.cf-title').textContent).to.equal('Talk to us')
+    expect(asked).to.deep.equal([`${ENDPOINT}/v1/forms/demo`])
   })
 })
 

@@ -57,17 +57,44 @@ formRoutes.use(
 // not allow learns it (and its owner why, in the console) before a visitor types anything.
 formRoutes.use('/v1/forms/:formId', cors({ origin: '*', allowMethods: ['GET'] }))
 
+/**
+ * The form's module, for the embed snippet: it imports the widget from this worker and hands it
+ * the form's definition, so the page loads both at once and the element renders the form as soon
+ * as they are there. Where the page may not use the form (or there is no such form), the module
+ * only imports the widget, which asks for the definition itself and shows, and logs, why not.
+ * Registered before the definition's route, whose `:formId` would take `demo.js` too.
+ */
+formRoutes.get('/v1/forms/:module{[a-z0-9][a-z0-9-]{0,63}\\.js}', async (c) => {
+  const formId = c.req.param('module').slice(0, -'.js'.length)
+  const widget = JSON.stringify(`${new URL(c.req.url).origin}/contact-form.js`)
+  const form = Object.hasOwn(forms, formId) ? forms[formId]! : undefined
+  c.header('Vary', 'Origin')
+  c.header('Cache-Control', 'no-store')
+  c.header('Content-Type', 'text/javascript; charset=utf-8')
+  if (!form || !isOriginAllowedFor(c, form)) return c.body(`import ${widget}\n`)
+  const definition = JSON.stringify(await servedDefinition(c, formId, form))
+  return c.body(`import { provide } from ${widget}\nprovide(${definition})\n`)
+})
+
 formRoutes.get('/v1/forms/:formId', async (c) => {
   const formId = c.req.param('formId')
   c.header('Vary', 'Origin')
   const form = formOrNotFound(c, formId)
   if (!isOriginAllowedFor(c, form)) throw originNotAllowed(formId, c.req.header('Origin')!)
+  c.header('Cache-Control', 'no-store')
+  return c.json(await servedDefinition(c, formId, form))
+})
+
+/** The form's definition with a freshly signed render token: never cached, used once. */
+async function servedDefinition(
+  c: AppContext,
+  formId: string,
+  form: FormConfig
+): Promise<FormDefinition> {
   let definition = definitions.get(formId)
   if (!definition) definitions.set(formId, (definition = toDefinition(formId, form)))
-  // Each answer carries a freshly signed render token, so it is never cached.
-  c.header('Cache-Control', 'no-store')
-  return c.json({ ...definition, token: await issueToken(c.env, formId) })
-})
+  return { ...definition, token: await issueToken(c.env, formId) }
+}
 
 formRoutes.get('/v1/forms/:formId/thanks', (c) => {
   const form = requireForm(c.req.param('formId'))
