@@ -26,6 +26,8 @@ describe('GET /v1/forms/:formId.js', () => {
     expect(res.headers.get('Cache-Control')).toBe('no-store')
     // A module from another origin is fetched with CORS.
     expect(res.headers.get('Access-Control-Allow-Origin')).toBe('*')
+    // What it holds depends on the page's origin.
+    expect(res.headers.get('Vary')).toBe('Origin')
     const { lines, definition } = await moduleOf(res)
     expect(lines).toHaveLength(2)
     expect(lines[0]).toBe(WIDGET_IMPORT)
@@ -66,6 +68,7 @@ describe('GET /v1/forms/:formId.js', () => {
       expect(res.status).toBe(200)
       expect(res.headers.get('Cache-Control')).toBe('no-store')
       expect(res.headers.get('Access-Control-Allow-Origin')).toBe('*')
+      expect(res.headers.get('Vary')).toBe('Origin')
       const { lines, definition } = await moduleOf(res)
       // No definition, no token: the widget asks, and learns (and logs) why not.
       expect(lines).toEqual(['import "http://localhost/contact-form.js"'])

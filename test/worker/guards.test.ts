@@ -55,6 +55,18 @@ describe('origin', () => {
     expect(preflight.headers.get('Access-Control-Allow-Origin')).toBe(DEMO_ORIGIN)
     expect(preflight.headers.get('Access-Control-Allow-Methods')).toContain('POST')
   })
+
+  it('answers the definition to any page, its refusal too, with Vary: Origin once', async () => {
+    for (const [origin, status] of [
+      [DEMO_ORIGIN, 200],
+      ['https://evil.example', 403],
+    ] as const) {
+      const res = await call('/v1/forms/demo', { headers: { Origin: origin } })
+      expect(res.status).toBe(status)
+      expect(res.headers.get('Access-Control-Allow-Origin')).toBe('*')
+      expect(res.headers.get('Vary')).toBe('Origin')
+    }
+  })
 })
 
 describe('body', () => {

@@ -55,6 +55,7 @@ formRoutes.use(
 )
 // Every answer of the definition is readable by any page, its refusals too: a site the form does
 // not allow learns it (and its owner why, in the console) before a visitor types anything.
+// (The middleware above answers `Vary: Origin` for these paths too: its `/*` takes the bare path.)
 formRoutes.use('/v1/forms/:formId', cors({ origin: '*', allowMethods: ['GET'] }))
 
 /**
@@ -68,7 +69,6 @@ formRoutes.get('/v1/forms/:module{[a-z0-9][a-z0-9-]{0,63}\\.js}', async (c) => {
   const formId = c.req.param('module').slice(0, -'.js'.length)
   const widget = JSON.stringify(`${new URL(c.req.url).origin}/contact-form.js`)
   const form = Object.hasOwn(forms, formId) ? forms[formId]! : undefined
-  c.header('Vary', 'Origin')
   c.header('Cache-Control', 'no-store')
   c.header('Content-Type', 'text/javascript; charset=utf-8')
   if (!form || !isOriginAllowedFor(c, form)) return c.body(`import ${widget}\n`)
@@ -78,7 +78,6 @@ formRoutes.get('/v1/forms/:module{[a-z0-9][a-z0-9-]{0,63}\\.js}', async (c) => {
 
 formRoutes.get('/v1/forms/:formId', async (c) => {
   const formId = c.req.param('formId')
-  c.header('Vary', 'Origin')
   const form = formOrNotFound(c, formId)
   if (!isOriginAllowedFor(c, form)) throw originNotAllowed(formId, c.req.header('Origin')!)
   c.header('Cache-Control', 'no-store')
