@@ -25,16 +25,21 @@ import type { Turnstile } from './turnstile-controller.ts'
 
 let instances = 0
 
-/** Definitions handed over by forms' modules (`/v1/forms/<id>.js`), by form id, each for one element. */
+/**
+ * Definitions handed over by forms' modules (`/v1/forms/<id>.js` on the worker this script came
+ * from), by the URL an element would otherwise ask, each for one element.
+ */
 const provided = new Map<string, FormDefinition>()
 
 /**
  * Called by a form's module with the form's definition, before the element's first update: the
  * element renders the form straight away, without asking the worker. Its render token serves one
- * element only, so another element of the same form asks for its own.
+ * element only, so another element of the same form asks for its own; so does an element whose
+ * `endpoint` names another worker.
  */
 export function provide(definition: FormDefinition): void {
-  provided.set(definition.id, definition)
+  // '': this script's own worker, which an element without `endpoint` asks.
+  provided.set(formUrl('', definition.id), definition)
 }
 
 /**
@@ -70,10 +75,11 @@ export class ContactForm extends LitElement {
   readonly #definition = new TaskController(this, {
     // Without a form id there is nothing to load, and whatever is shown stays.
     args: () => (this.form ? ([this.form, this.endpoint] as const) : undefined),
-    task: ([form, endpoint], { signal }) => {
-      const given = provided.get(form)
-      provided.delete(form)
-      return given ? Promise.resolve(given) : fetchDefinition(formUrl(endpoint, form), signal)
+    task: async ([form, endpoint], { signal }) => {
+      const url = formUrl(endpoint, form)
+      const given = provided.get(url)
+      provided.delete(url)
+      return given ?? fetchDefinition(url, signal)
     },
     onComplete: () => {
       // The fallback form is not needed any more: out of the tree, autofill and screen readers never meet it.

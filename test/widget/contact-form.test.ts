@@ -646,6 +646,17 @@ describe('<contact-form> render tokens', () => {
 })
 
 describe("<contact-form> definition from the form's module", () => {
+  const element = async (endpoint?: string) => {
+    const el = await fixture<ContactForm>(
+      endpoint
+        ? html`<contact-form form="demo" endpoint=${endpoint}></contact-form>`
+        : html`<contact-form form="demo"></contact-form>`
+    )
+    await waitUntil(() => el.querySelector('form'), 'the form did not render')
+    return el
+  }
+  const title = (el: Element) => $(el, '.cf-title').textContent
+
   it('renders a provided definition without asking the worker, for one element only', async () => {
     worker = stubWorker()
     const stubbed = window.fetch
@@ -656,11 +667,8 @@ describe("<contact-form> definition from the form's module", () => {
       return stubbed(input, init)
     }
     provide({ ...DEFINITION, title: 'Provided', token: 'provided-token' })
-    const el = await fixture<ContactForm>(
-      html`<contact-form form="demo" endpoint=${ENDPOINT}></contact-form>`
-    )
-    await waitUntil(() => el.querySelector('form'), 'the form did not render')
-    expect($(el, '.cf-title').textContent).to.equal('Provided')
+    const el = await element()
+    expect(title(el)).to.equal('Provided')
     expect(asked).to.deep.equal([])
 
     await fillValid(el)
@@ -669,12 +677,15 @@ describe("<contact-form> definition from the form's module", () => {
     expect(JSON.parse(worker.sent[0]!.body).token).to.equal('provided-token')
 
     // Its render token serves one element: the next of the same form asks for its own.
-    const next = await fixture<ContactForm>(
-      html`<contact-form form="demo" endpoint=${ENDPOINT}></contact-form>`
-    )
-    await waitUntil(() => next.querySelector('form'), 'the second form did not render')
-    expect($(next, '.cf-title').textContent).to.equal('Talk to us')
-    expect(asked).to.deep.equal([`${ENDPOINT}/v1/forms/demo`])
+    expect(title(await element())).to.equal('Talk to us')
+    expect(asked).to.deep.equal([`${location.origin}/v1/forms/demo`])
+
+    // The module's worker is this script's: an element that names another asks that one.
+    provide({ ...DEFINITION, title: 'Provided again' })
+    expect(title(await element(ENDPOINT))).to.equal('Talk to us')
+    expect(asked.at(-1)).to.equal(`${ENDPOINT}/v1/forms/demo`)
+    expect(title(await element())).to.equal('Provided again')
+    expect(asked).to.have.length(2)
   })
 })
 

@@ -6,12 +6,12 @@
 import { describe, expect, it } from 'vitest'
 import { call, contactsWithEmail, DEMO_ORIGIN, submit, uniqueEmail } from './helpers.ts'
 
-const WIDGET_IMPORT = 'import { provide } from "http://localhost/contact-form.js"'
+const WIDGET_IMPORT = 'import * as widget from "http://localhost/contact-form.js"'
 
 /** The module's lines, and the definition it provides (undefined when it provides none). */
 async function moduleOf(res: Response) {
   const lines = (await res.text()).trimEnd().split('\n')
-  const provided = /^provide\((.*)\)$/.exec(lines[1] ?? '')
+  const provided = /^widget\.provide\?\.\((.*)\)$/.exec(lines[1] ?? '')
   return {
     lines,
     definition: provided ? (JSON.parse(provided[1]!) as Record<string, unknown>) : undefined,
@@ -63,6 +63,8 @@ describe('GET /v1/forms/:formId.js', () => {
     for (const [path, origin] of [
       ['/v1/forms/demo.js', 'https://elsewhere.example'],
       ['/v1/forms/nope.js', DEMO_ORIGIN],
+      // Not even a form id: still a module, so the widget loads and says what is wrong.
+      ['/v1/forms/My_Form.js', DEMO_ORIGIN],
     ] as const) {
       const res = await call(path, { headers: { Origin: origin } })
       expect(res.status).toBe(200)

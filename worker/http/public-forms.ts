@@ -65,7 +65,7 @@ formRoutes.use('/v1/forms/:formId', cors({ origin: '*', allowMethods: ['GET'] })
  * only imports the widget, which asks for the definition itself and shows, and logs, why not.
  * Registered before the definition's route, whose `:formId` would take `demo.js` too.
  */
-formRoutes.get('/v1/forms/:module{[a-z0-9][a-z0-9-]{0,63}\\.js}', async (c) => {
+formRoutes.get('/v1/forms/:module{[^/]+\\.js}', async (c) => {
   const formId = c.req.param('module').slice(0, -'.js'.length)
   const widget = JSON.stringify(`${new URL(c.req.url).origin}/contact-form.js`)
   const form = Object.hasOwn(forms, formId) ? forms[formId]! : undefined
@@ -73,7 +73,9 @@ formRoutes.get('/v1/forms/:module{[a-z0-9][a-z0-9-]{0,63}\\.js}', async (c) => {
   c.header('Content-Type', 'text/javascript; charset=utf-8')
   if (!form || !isOriginAllowedFor(c, form)) return c.body(`import ${widget}\n`)
   const definition = JSON.stringify(await servedDefinition(c, formId, form))
-  return c.body(`import { provide } from ${widget}\nprovide(${definition})\n`)
+  // A namespace import and `?.`: a visitor's cached copy of an older widget, without `provide`,
+  // still loads (and asks for the definition itself) instead of failing to link.
+  return c.body(`import * as widget from ${widget}\nwidget.provide?.(${definition})\n`)
 })
 
 formRoutes.get('/v1/forms/:formId', async (c) => {
