@@ -60,7 +60,9 @@ const minifyElementCss: Plugin = {
       const source = readFileSync(path, 'utf8')
       const css = ELEMENT_CSS.exec(source)?.[1]
       if (css === undefined) throw new Error(`${path} has no \`const CSS = \`…\`\` to minify`)
-      const { code } = await transform(css, { loader: 'css', minify: true })
+      const { code, warnings } = await transform(css, { loader: 'css', minify: true })
+      // A rule esbuild cannot read would reach visitors unnoticed: the build stops instead.
+      if (warnings.length) throw new Error(`${path}: ${warnings.map((w) => w.text).join('; ')}`)
       return {
         contents: source.replace(ELEMENT_CSS, () => `const CSS = ${JSON.stringify(code.trim())}`),
         loader: 'ts',
