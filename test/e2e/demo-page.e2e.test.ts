@@ -204,6 +204,21 @@ describe('the form definition', () => {
     await close()
   })
 
+  it('loads from the earlier three-line snippet, with its preload of the definition', async () => {
+    const definitionPreload = '<link rel="preload" href="/v1/forms/demo" as="fetch" crossorigin>'
+    const { page, problems, definitions, modules, close } = await open(390, 'light', (html) =>
+      html.replace(WIDGET_PRELOAD, definitionPreload).replace(FORM_MODULE, WIDGET_SCRIPT)
+    )
+    expect(modules).toHaveLength(0)
+    // The widget took the preloaded answer: one request for the definition, not two.
+    expect(definitions).toHaveLength(1)
+    expect(await page.locator('contact-form form.cf-form').getByLabel('Email').isEnabled()).toBe(
+      true
+    )
+    expect(problems).toEqual([])
+    await close()
+  })
+
   it("works with a cached widget from before the form's module (no `provide`)", async () => {
     const withoutProvide = (js: string) => {
       const older = js.replace(/,\w+ as provide\}/, '}')
